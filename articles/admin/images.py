@@ -1,0 +1,150 @@
+from io import BytesIO
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from PIL import Image as PILImage
+from PIL import ImageOps
+
+from articles.imagemeta import read_photo_metadata
+from articles.models import Image, Photographer
+from articles.validators import validate_image_upload
+
+THUMBNAIL_SIZE = (160, 120)
+
+
+class ImageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = [
+            "file",
+            "is_placeholder",
+            "alt_text",
+            "caption",
+            "photographer",
+            "credit_text",
+            "copyright",
+            "focal_x",
+            "focal_y",
+            "tags",
+        ]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload is not self.instance.file:
+            validate_image_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = self.files.get("file")
+        if upload and not self.errors.get("file"):
+            self.prefill_from_metadata(cleaned, read_photo_metadata(upload))
+            cleaned["is_placeholder"] = False
+        if not cleaned.get("file") and not cleaned.get("is_placeholder"):
+            self.add_error("file", "Upload the photo, or tick 'needs photo' until it arrives.")
+        return cleaned
+
+    def prefill_from_metadata(self, cleaned, metadata):
+        """Fill empty caption, credit and copyright from the file, so credits are not retyped."""
+        if not cleaned.get("caption") and metadata.caption:
+            cleaned["caption"] = metadata.caption
+        if not cleaned.get("copyright") and metadata.copyright:
+            cleaned["copyright"] = metadata.copyright
+        if metadata.creator and not cleaned.get("photographer") and not cleaned.get("credit_text"):
+            photographer = Photographer.objects.filter(name__iexact=metadata.creator).first()
+            if photographer:
+                cleaned["photographer"] = photographer
+            else:
+                cleaned["credit_text"] = metadata.creator
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    list_display = [
+        "thumbnail",
+        "__str__",
+        "reference",
+        "dimensions",
+        "credit_display",
+        "is_placeholder",
+        "uploaded_at",
+        "use_count",
+    ]
+    list_filter = ["is_placeholder", "photographer", "uploaded_at"]
+    search_fields = ["key", "caption", "alt_text", "credit_text", "photographer__name"]
+    autocomplete_fields = ["photographer"]
+    list_select_related = ["photographer"]
+    readonly_fields = ["thumbnail", "reference", "dimensions", "uploaded_by", "uploaded_at"]
+    fieldsets = [
+        (None, {"fields": ["thumbnail", "file", "is_placeholder", "reference", "dimensions"]}),
+        (
+            "Caption and credit",
+            {"fields": ["alt_text", "caption", "photographer", "credit_text", "copyright"]},
+        ),
+        ("Cropping and tags", {"fields": ["focal_x", "focal_y", "tags"]}),
+        ("Upload", {"fields": ["uploaded_by", "uploaded_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(uses=Count("article_uses", distinct=True))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        thumbnail = self.admin_site.admin_view(self.thumbnail_view)
+        return [
+            path("<int:pk>/thumbnail/", thumbnail, name="articles_image_thumbnail"),
+        ] + super().get_urls()
+
+    def thumbnail_view(self, request, pk):
+        """Staff-only thumbnail of an original, which has no public URL."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        image = get_object_or_404(Image, pk=pk)
+        if not image.file:
+            raise PermissionDenied
+        with image.file.open("rb"), PILImage.open(image.file) as original:
+            thumb = ImageOps.exif_transpose(original).convert("RGB")
+            thumb.thumbnail(THUMBNAIL_SIZE)
+            buffer = BytesIO()
+            thumb.save(buffer, "JPEG", quality=80)
+        response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+    @admin.display(description="photo")
+    def thumbnail(self, image):
+        if not image.pk or not image.file:
+            return format_html('<span class="needs-photo">needs photo</span>')
+        url = reverse("admin:articles_image_thumbnail", args=[image.pk])
+        return format_html('<img src="{}" alt="" style="max-width:160px;max-height:120px">', url)
+
+    @admin.display(description="reference to paste in a body")
+    def reference(self, image):
+        return format_html("<code>{}</code>", image.reference) if image.pk else "-"
+
+    @admin.display(description="size")
+    def dimensions(self, image):
+        return f"{image.width} × {image.height}" if image.width else "-"
+
+    @admin.display(description="credit", ordering="photographer__name")
+    def credit_display(self, image):
+        return image.credit or "-"
+
+    @admin.display(description="used in", ordering="uses")
+    def use_count(self, image):
+        url = (
+            reverse("admin:articles_article_changelist")
+            + f"?image_uses__image__id__exact={image.pk}"
+        )
+        return format_html('<a href="{}">{} articles</a>', url, image.uses)

@@ -1,0 +1,69 @@
+"""Caption, credit and copyright read from a photo's own IPTC, XMP and EXIF metadata."""
+
+from dataclasses import dataclass
+
+from PIL import Image as PILImage
+from PIL import IptcImagePlugin
+
+EXIF_DESCRIPTION, EXIF_ARTIST, EXIF_COPYRIGHT = 0x010E, 0x013B, 0x8298
+IPTC_CAPTION, IPTC_BYLINE, IPTC_COPYRIGHT = (2, 120), (2, 80), (2, 116)
+
+
+@dataclass
+class PhotoMetadata:
+    caption: str = ""
+    creator: str = ""
+    copyright: str = ""
+
+
+def _text(value):
+    if isinstance(value, list | tuple):
+        value = value[0] if value else ""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    if isinstance(value, dict):  # XMP alternatives: {'Alt': {'li': ...}} and similar
+        for inner in value.values():
+            return _text(inner)
+        return ""
+    return str(value or "").replace("\x00", "").strip()
+
+
+def _xmp(image):
+    try:
+        xmp = image.getxmp()
+    except (ValueError, ImportError):
+        return {}
+    description = xmp.get("xmpmeta", {}).get("RDF", {}).get("Description", {})
+    if isinstance(description, list):
+        merged = {}
+        for part in description:
+            merged.update(part)
+        description = merged
+    return description if isinstance(description, dict) else {}
+
+
+def read_photo_metadata(file) -> PhotoMetadata:
+    """Best-effort: IPTC first (what agencies fill in), then XMP, then EXIF."""
+    file.seek(0)
+    found = PhotoMetadata()
+    with PILImage.open(file) as image:
+        iptc = IptcImagePlugin.getiptcinfo(image) or {}
+        xmp = _xmp(image)
+        exif = image.getexif()
+        found.caption = (
+            _text(iptc.get(IPTC_CAPTION))
+            or _text(xmp.get("description"))
+            or _text(exif.get(EXIF_DESCRIPTION))
+        )
+        found.creator = (
+            _text(iptc.get(IPTC_BYLINE))
+            or _text(xmp.get("creator"))
+            or _text(exif.get(EXIF_ARTIST))
+        )
+        found.copyright = (
+            _text(iptc.get(IPTC_COPYRIGHT))
+            or _text(xmp.get("rights"))
+            or _text(exif.get(EXIF_COPYRIGHT))
+        )
+    file.seek(0)
+    return found

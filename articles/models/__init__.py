@@ -1,0 +1,37 @@
+"""The newsroom's content model. Import from here: ``from articles.models import Article``.
+
+Dependencies point one way: people -> images -> articles -> history.
+"""
+
+from .articles import (
+    Article,
+    ArticleAuthor,
+    ArticleImage,
+    ArticleQuerySet,
+    OldSlug,
+    Section,
+    TaggedArticle,
+)
+from .history import Correction, Revision, ShareLink, WorkflowEvent
+from .images import Image, ImageQuerySet, Rendition, TaggedImage
+from .people import Author, Photographer
+
+__all__ = [
+    "Article",
+    "ArticleAuthor",
+    "ArticleImage",
+    "ArticleQuerySet",
+    "Author",
+    "Correction",
+    "Image",
+    "ImageQuerySet",
+    "OldSlug",
+    "Photographer",
+    "Rendition",
+    "Revision",
+    "Section",
+    "ShareLink",
+    "TaggedArticle",
+    "TaggedImage",
+    "WorkflowEvent",
+]

@@ -1,0 +1,379 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .images import Image
+from .people import Author, SlugNaturalKeyManager
+
+
+class Section(models.Model):
+    """A desk of the newsroom (International, Economy...), listed in menus by position."""
+
+    name = models.CharField("name", max_length=100, unique=True)
+    slug = models.SlugField("slug", max_length=100, unique=True)
+    description = models.TextField(
+        "description", blank=True, help_text="Shown on the section page."
+    )
+    position = models.PositiveSmallIntegerField(
+        "position", default=0, help_text="Menus list sections from the lowest number up."
+    )
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """The single gate for readers: published, and its publish time has come.
+
+        Scheduling needs no background job: a Published article whose time is still
+        in the future is simply not returned yet.
+        """
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+
+    def scheduled(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def in_review(self):
+        return self.filter(status=Article.Status.IN_REVIEW)
+
+    def for_listing(self):
+        """Everything a teaser card shows, in a constant number of queries."""
+        return self.select_related("section", "hero_image__photographer").prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
+            ),
+            "tags",
+        )
+
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def tagged(self, tag):
+        return self.filter(tags=tag)
+
+    def by_author(self, author):
+        return self.filter(bylines__author=author)
+
+    def by_photographer(self, photographer):
+        return self.filter(
+            Q(hero_image__photographer=photographer)
+            | Q(image_uses__image__photographer=photographer)
+        ).distinct()
+
+    def latest(self):
+        return self.order_by("-published_at", "-id")
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class PairNaturalKeyManager(models.Manager):
+    """Looks rows of a link table up by the natural keys of the two rows they link."""
+
+    def get_by_natural_key(self, first_key, second_key):
+        first, second = self.model.natural_key_fields
+        return self.get(
+            **{f"{first}__slug": first_key, f"{second}__{self.model.second_key}": second_key}
+        )
+
+
+class TaggedArticle(TaggedItemBase):
+    """A real-FK through model (taggit's fast path) instead of a generic relation."""
+
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    natural_key_fields = ("content_object", "tag")
+    second_key = "name"
+    objects = PairNaturalKeyManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_article")
+        ]
+
+    def natural_key(self):
+        return (self.content_object.slug, self.tag.name)
+
+    natural_key.dependencies = ["articles.article", "taggit.tag"]
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    headline = models.CharField("headline", max_length=300)
+    slug = models.SlugField(
+        "slug",
+        max_length=300,
+        unique=True,
+        help_text="The readable part of the article's address.",
+    )
+    standfirst = models.TextField(
+        "standfirst", blank=True, help_text="The lead under the headline: one or two sentences."
+    )
+    body = models.TextField(
+        "body",
+        blank=True,
+        help_text=(
+            "Markdown. '## ' starts a subheading, '> ' a quote. Place a library photo on a line "
+            "of its own with [[image KEY]]."
+        ),
+    )
+    body_html = models.TextField("body (rendered)", blank=True, editable=False)
+    hero_image = models.ForeignKey(
+        Image,
+        verbose_name="hero image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hero_of",
+        help_text="Shown above the article and on teasers.",
+    )
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", related_name="articles", verbose_name="authors"
+    )
+    images = models.ManyToManyField(
+        Image, through="ArticleImage", related_name="articles", verbose_name="photos in body"
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name="section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    tags = TaggableManager("tags", through=TaggedArticle, blank=True)
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "posted",
+        null=True,
+        blank=True,
+        help_text="The 'Posted' time readers see. A future time schedules the article.",
+    )
+    first_published_at = models.DateTimeField(
+        "first published", null=True, blank=True, editable=False
+    )
+    last_published_at = models.DateTimeField(
+        "last updated",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When published content last changed; readers see 'Updated ...'.",
+    )
+    embargo_until = models.DateTimeField(
+        "embargoed until",
+        null=True,
+        blank=True,
+        help_text="Nothing can make the article public before this time.",
+    )
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=200,
+        blank=True,
+        help_text="For search engines; the headline when empty.",
+    )
+    seo_description = models.CharField(
+        "SEO description",
+        max_length=300,
+        blank=True,
+        help_text="For search engines and link previews; the standfirst when empty.",
+    )
+    source_key = models.CharField(
+        "import source",
+        max_length=300,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Stable key of the raw copy this article was imported from.",
+    )
+    version = models.PositiveIntegerField(
+        "version",
+        default=1,
+        editable=False,
+        help_text="Bumped on every save; a form carrying an older version is a conflict.",
+    )
+    has_unpublished_changes = models.BooleanField(
+        "has unpublished changes", default=False, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="created by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="last edited by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last edited", auto_now=True)
+
+    objects = ArticleManager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [
+            ("review_article", "Can review articles and request changes"),
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pubdate"),
+            models.Index(
+                fields=["section", "status", "-published_at"], name="article_section_pubdate"
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["articles.section", "articles.image", "articles.author"]
+
+    def save(self, *args, **kwargs):
+        from articles.rendering import render_body
+
+        self.body_html = render_body(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "articles:article",
+            kwargs={
+                "year": local.year,
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def byline_authors(self):
+        """Authors in byline order (uses the prefetch from ``for_listing()``)."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_live(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+class ArticleAuthor(models.Model):
+    """An author in an article's byline, at a position (0 first)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="bylines", verbose_name="author"
+    )
+    position = models.PositiveSmallIntegerField("position", default=0)
+
+    natural_key_fields = ("article", "author")
+    second_key = "slug"
+    objects = PairNaturalKeyManager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_author_per_article")
+        ]
+        verbose_name = "byline"
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+    def natural_key(self):
+        return (self.article.slug, self.author.slug)
+
+    natural_key.dependencies = ["articles.article", "articles.author"]
+
+
+class ArticleImage(models.Model):
+    """A library photo shown in an article's body, in order; derived from the body's references."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="image_uses")
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="article_uses")
+    position = models.PositiveSmallIntegerField("position", default=0)
+
+    natural_key_fields = ("article", "image")
+    second_key = "key"
+    objects = PairNaturalKeyManager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "image"], name="unique_image_per_article")
+        ]
+        verbose_name = "photo in body"
+        verbose_name_plural = "photos in body"
+
+    def __str__(self):
+        return f"{self.image} in {self.article}"
+
+    def natural_key(self):
+        return (self.article.slug, self.image.key)
+
+    natural_key.dependencies = ["articles.article", "articles.image"]
+
+
+class OldSlug(models.Model):
+    """A published address an article used to have; readers following it get a 301."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField("old slug", max_length=300, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.slug
