@@ -1,0 +1,5 @@
+"""Loaded as a pytest plugin (-p) so it runs before pytest-django imports the settings."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789")
