@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Newsroom"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from articles.roles import sync_roles_after_migrate
+
+        # Connected after django.contrib.auth's handler (auth is listed first), so the
+        # permissions exist by the time the groups are given them.
+        post_migrate.connect(
+            sync_roles_after_migrate, sender=self, dispatch_uid="articles.sync_roles"
+        )

@@ -17,6 +17,12 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests log in with force_login; a slow production hasher would only cost time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser("chief", "chief@example.com", "pw")
@@ -26,3 +32,42 @@ def superuser(django_user_model):
 def superuser_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+def _staff_member(django_user_model, username, group_name):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username, f"{username}@example.com")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def writer(db, django_user_model):
+    """A member of Writers with an author profile, so bylines can name them."""
+    from tests.factories import make_author
+
+    user = _staff_member(django_user_model, "wanda", "Writers")
+    make_author(name="Wanda Writer", user=user)
+    return user
+
+
+@pytest.fixture
+def other_writer(db, django_user_model):
+    from tests.factories import make_author
+
+    user = _staff_member(django_user_model, "oscar", "Writers")
+    make_author(name="Oscar Other", user=user)
+    return user
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return _staff_member(django_user_model, "edith", "Editors")
+
+
+@pytest.fixture
+def photo_desk(db, django_user_model):
+    return _staff_member(django_user_model, "pat", "Photo desk")

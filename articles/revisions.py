@@ -1,0 +1,184 @@
+"""Revisions: a snapshot of an article's content at every save, and what can be done with them.
+
+A small model of our own rather than django-reversion: we need byline order, tags and body
+photos in one JSON snapshot, a "pending" flag for changes to live articles, and diffs by
+field label; reversion would version each related row separately and know none of that.
+"""
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from articles.models import Article, Author, Image, Revision, Section
+from articles.rendering import image_references
+from articles.services import set_byline, sync_body_images
+
+TEXT_FIELDS = ["headline", "slug", "standfirst", "body", "seo_title", "seo_description"]
+TIME_FIELDS = ["published_at", "embargo_until"]
+LINK_FIELDS = {"hero_image": Image, "section": Section}
+LABELS = {
+    **{name: Article._meta.get_field(name).verbose_name for name in TEXT_FIELDS + TIME_FIELDS},
+    **{name: Article._meta.get_field(name).verbose_name for name in LINK_FIELDS},
+    "authors": "byline",
+    "tags": "tags",
+    "images": "photos in body",
+}
+
+
+def _content(article: Article, *, authors, tags) -> dict:
+    content = {name: getattr(article, name) for name in TEXT_FIELDS}
+    for name in TIME_FIELDS:
+        value = getattr(article, name)
+        content[name] = value.isoformat() if value else None
+    for name in LINK_FIELDS:
+        content[name] = getattr(article, f"{name}_id")
+    content["authors"] = [author.pk for author in authors]
+    content["tags"] = sorted(tags, key=str.lower)
+    content["images"] = list(dict.fromkeys(key for _, key in image_references(article.body)))
+    content["version"] = article.version
+    return content
+
+
+def snapshot(article: Article) -> dict:
+    """The article's saved content, as stored in a revision."""
+    authors = [byline.author for byline in article.bylines.select_related("author")]
+    return _content(article, authors=authors, tags=article.tags.names())
+
+
+def snapshot_from_form(form, byline_formset) -> dict:
+    """The content an admin form is about to save, without saving it (for pending changes)."""
+    rows = [
+        (row.cleaned_data.get("position") or 0, index, row.cleaned_data["author"])
+        for index, row in enumerate(byline_formset.forms)
+        if row.cleaned_data.get("author") and not row.cleaned_data.get("DELETE")
+    ]
+    authors = [author for _, _, author in sorted(rows, key=lambda row: row[:2])]
+    tags = [str(tag) for tag in form.cleaned_data.get("tags", [])]
+    return _content(form.instance, authors=authors, tags=tags)
+
+
+def _next_number(article: Article) -> int:
+    return (article.revisions.aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+def record(article, *, user, transition="", pending=False, content=None) -> Revision:
+    """Store a new revision (the current saved content unless ``content`` is given)."""
+    return Revision.objects.create(
+        article=article,
+        number=_next_number(article),
+        content=content if content is not None else snapshot(article),
+        user=user if user and user.is_authenticated else None,
+        transition=transition,
+        is_pending=pending,
+    )
+
+
+def pending_revision(article: Article) -> Revision | None:
+    if not article.has_unpublished_changes:
+        return None
+    return article.revisions.filter(is_pending=True).order_by("-number").first()
+
+
+@transaction.atomic
+def save_pending(article: Article, content: dict, *, user, transition="") -> Revision:
+    """Keep changes to a published article aside; readers see the live fields until published."""
+    revision = record(article, user=user, pending=True, content=content, transition=transition)
+    Article.objects.filter(pk=article.pk).update(
+        has_unpublished_changes=True,
+        version=F("version") + 1,
+        updated_by=user,
+        updated_at=timezone.now(),
+    )
+    article.refresh_from_db()
+    return revision
+
+
+def _apply(article: Article, content: dict) -> list[str]:
+    """Write a snapshot's fields onto ``article`` (unsaved) and its byline, tags and photos."""
+    for name in TEXT_FIELDS:
+        setattr(article, name, content.get(name, ""))
+    for name in TIME_FIELDS:
+        value = content.get(name)
+        setattr(article, name, parse_datetime(value) if value else None)
+    for name, model in LINK_FIELDS.items():
+        pk = content.get(name)
+        exists = pk is not None and model.objects.filter(pk=pk).exists()
+        setattr(article, f"{name}_id", pk if exists else None)
+    authors = Author.objects.in_bulk(content.get("authors", []))
+    set_byline(article=article, authors=[authors[pk] for pk in content["authors"] if pk in authors])
+    article.tags.set(content.get("tags", []))
+    sync_body_images(article=article)
+    return [*TEXT_FIELDS, "body_html", *TIME_FIELDS, "hero_image", "section"]
+
+
+def apply_pending(article: Article) -> list[str]:
+    """Make the pending changes live on ``article`` (saved by the caller); returns fields."""
+    pending = pending_revision(article)
+    if pending is None:
+        return []
+    fields = _apply(article, pending.content)
+    article.revisions.filter(is_pending=True).update(is_pending=False)
+    article.has_unpublished_changes = False
+    return [*fields, "has_unpublished_changes"]
+
+
+@transaction.atomic
+def restore(revision: Revision, *, user) -> Revision:
+    """Bring back an old revision's content as a new revision; nothing is destroyed.
+
+    On a published article the restored content waits, like any edit, until published.
+    """
+    article = Article.objects.select_for_update().get(pk=revision.article_id)
+    label = f"restored r{revision.number}"
+    if article.status == Article.Status.PUBLISHED:
+        return save_pending(article, revision.content, user=user, transition=label)
+    fields = _apply(article, revision.content)
+    article.version += 1
+    article.updated_by = user
+    article.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    return record(article, user=user, transition=label)
+
+
+def _display(name: str, value, names: dict):
+    if value in (None, "", []):
+        return "—"
+    if name == "authors":
+        return ", ".join(names["authors"].get(pk, f"(deleted author {pk})") for pk in value)
+    if name in LINK_FIELDS:
+        return names[name].get(value, f"(deleted {LABELS[name]} {value})")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if name in TIME_FIELDS:
+        return timezone.localtime(parse_datetime(value)).strftime("%d.%m.%Y %H:%M")
+    return value
+
+
+def diff(old: Revision, new: Revision) -> list[dict]:
+    """Field-by-field differences between two revisions, in form order, labelled for people."""
+    contents = [old.content, new.content]
+    author_pks = {pk for content in contents for pk in content.get("authors", [])}
+    names = {
+        "authors": {a.pk: a.name for a in Author.objects.filter(pk__in=author_pks)},
+        "hero_image": {
+            i.pk: str(i)
+            for i in Image.objects.filter(pk__in=[c.get("hero_image") for c in contents])
+        },
+        "section": {
+            s.pk: s.name
+            for s in Section.objects.filter(pk__in=[c.get("section") for c in contents])
+        },
+    }
+    changes = []
+    for name, label in LABELS.items():
+        before, after = old.content.get(name), new.content.get(name)
+        if before != after:
+            changes.append(
+                {
+                    "field": name,
+                    "label": label,
+                    "old": _display(name, before, names),
+                    "new": _display(name, after, names),
+                }
+            )
+    return changes

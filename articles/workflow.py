@@ -1,0 +1,255 @@
+"""How an article travels from draft to reader: the one place that changes ``Article.status``.
+
+Read ``TRANSITIONS`` as a table: name -> (button label, from states, to state, permission,
+required comment). ``apply_transition`` is the single entry point; the admin, the
+``publish_scheduled`` command and the tests all go through it.
+"""
+
+from datetime import datetime
+from typing import NamedTuple
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from articles import readiness, revisions
+from articles.models import Article, Correction, WorkflowEvent
+
+S = Article.Status
+
+
+class Transition(NamedTuple):
+    label: str
+    sources: frozenset
+    target: str
+    permission: str
+    comment: str = ""  # when set, a comment is required and this names it in the error
+
+
+TRANSITIONS = {
+    "submit": Transition(
+        "Submit for review", frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.IN_REVIEW,
+        "articles.change_article",
+    ),
+    "request_changes": Transition(
+        "Request changes", frozenset({S.IN_REVIEW}), S.CHANGES_REQUESTED,
+        "articles.review_article", comment="A comment saying what to change",
+    ),
+    "publish": Transition(
+        "Publish", frozenset({S.IN_REVIEW}), S.PUBLISHED, "articles.publish_article"
+    ),
+    "publish_changes": Transition(
+        "Publish changes", frozenset({S.PUBLISHED}), S.PUBLISHED, "articles.publish_article"
+    ),
+    "unpublish": Transition(
+        "Unpublish", frozenset({S.PUBLISHED}), S.UNPUBLISHED, "articles.publish_article",
+        comment="A reason for unpublishing",
+    ),
+    "back_to_draft": Transition(
+        "Back to draft", frozenset({S.UNPUBLISHED}), S.DRAFT, "articles.change_article"
+    ),
+}  # fmt: skip
+
+# Writers may edit their own articles in these states; edits to a published one wait as a
+# pending revision until an editor publishes them.
+WRITER_EDITABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.PUBLISHED})
+WRITER_DELETABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
+
+
+class TransitionNotAllowed(ValidationError):
+    """The article is not in a state this transition starts from (or the name is unknown)."""
+
+
+def is_editor(user) -> bool:
+    """Editors (and superusers) act on every article; everyone else only on their own."""
+    return user.has_perm("articles.review_article")
+
+
+def is_author(article: Article, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        article.created_by_id == user.pk or article.bylines.filter(author__user_id=user.pk).exists()
+    )
+
+
+def own_articles(queryset, user):
+    """Narrow ``queryset`` to the articles ``user`` wrote or created."""
+    return queryset.filter(Q(created_by=user) | Q(bylines__author__user=user)).distinct()
+
+
+def can_edit(article: Article, user) -> bool:
+    if not user.has_perm("articles.change_article"):
+        return False
+    if is_editor(user):
+        return True
+    return article.status in WRITER_EDITABLE and is_author(article, user)
+
+
+def can_delete(article: Article, user) -> bool:
+    """Nobody deletes a published article (unpublish it first); writers only their drafts."""
+    if not user.has_perm("articles.delete_article") or article.status == S.PUBLISHED:
+        return False
+    if is_editor(user):
+        return True
+    return article.status in WRITER_DELETABLE and is_author(article, user)
+
+
+def _may(article: Article, transition: Transition, user) -> bool:
+    if not user.has_perm(transition.permission):
+        return False
+    return is_editor(user) or is_author(article, user)
+
+
+def _in_source_state(article: Article, name: str) -> bool:
+    if article.status not in TRANSITIONS[name].sources:
+        return False
+    if name == "publish_changes":
+        return article.has_unpublished_changes
+    return True
+
+
+def available_transitions(article: Article, user) -> list[tuple[str, Transition]]:
+    """The transitions ``user`` may take on ``article`` now: exactly the admin's buttons."""
+    return [
+        (name, transition)
+        for name, transition in TRANSITIONS.items()
+        if _in_source_state(article, name) and _may(article, transition, user)
+    ]
+
+
+def _publish_time(article, publish_at, now) -> datetime:
+    if publish_at is not None:
+        return publish_at
+    if article.published_at and article.published_at > now:
+        return article.published_at  # the editor already entered a future time: schedule
+    return now
+
+
+def _refuse_embargoed(article, when):
+    if article.embargo_until and when < article.embargo_until:
+        local = date_format(timezone.localtime(article.embargo_until), "d.m.Y H:i")
+        raise ValidationError(
+            f"Embargoed until {local}: it cannot go public before then. "
+            "Schedule it for that time or later.",
+            code="embargoed",
+        )
+
+
+def _refuse_unready(article):
+    missing = readiness.problems(article)
+    if missing:
+        raise ValidationError([ValidationError(problem, code="not_ready") for problem in missing])
+
+
+@transaction.atomic
+def apply_transition(
+    article: Article,
+    name: str,
+    *,
+    user,
+    comment: str = "",
+    publish_at: datetime | None = None,
+    correction_kind: str = "",
+    correction_text: str = "",
+    now: datetime | None = None,
+) -> WorkflowEvent:
+    """Move ``article`` along transition ``name`` or raise, changing nothing.
+
+    Raises PermissionDenied (the user may not take it), TransitionNotAllowed (wrong state)
+    or ValidationError (missing comment, pre-publish problems, embargo).
+    """
+    if name not in TRANSITIONS:
+        raise TransitionNotAllowed(f"There is no transition called {name!r}.", code="unknown")
+    transition = TRANSITIONS[name]
+    now = now or timezone.now()
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if not _may(locked, transition, user):
+        raise PermissionDenied(f"You may not {transition.label.lower()} this article.")
+    if not _in_source_state(locked, name):
+        state = locked.get_status_display()
+        if name == "publish_changes":
+            raise TransitionNotAllowed("There are no unpublished changes to publish.")
+        raise TransitionNotAllowed(
+            f"Cannot {transition.label.lower()}: the article is {state}.", code="wrong_state"
+        )
+    comment = comment.strip()
+    if transition.comment and not comment:
+        raise ValidationError(f"{transition.comment} is required.", code="comment_required")
+
+    from_status = locked.status
+    fields = ["status", "version", "updated_at"]
+    recorded_name = name
+    if name == "publish":
+        when = _publish_time(locked, publish_at, now)
+        _refuse_embargoed(locked, when)
+        _refuse_unready(locked)
+        locked.published_at = when
+        fields += ["published_at", "last_published_at"]
+        locked.last_published_at = when
+        if when > now:
+            recorded_name = "schedule"
+            local = date_format(timezone.localtime(when), "d.m.Y H:i")
+            comment = comment or f"Scheduled for {local}."
+        elif locked.first_published_at is None:
+            locked.first_published_at = when
+            fields.append("first_published_at")
+    elif name == "publish_changes":
+        fields += revisions.apply_pending(locked)
+        _refuse_unready(locked)
+        if correction_text.strip():
+            Correction.objects.create(
+                article=locked,
+                kind=correction_kind or Correction.Kind.CORRECTION,
+                text=correction_text.strip(),
+                published_at=now,
+                created_by=user,
+            )
+        locked.last_published_at = now
+        fields += ["last_published_at"]
+
+    locked.status = transition.target
+    locked.version += 1
+    locked.save(update_fields=sorted(set(fields)))
+    revisions.record(locked, user=user, transition=recorded_name)
+    event = WorkflowEvent.objects.create(
+        article=locked,
+        transition=recorded_name,
+        from_status=from_status,
+        to_status=locked.status,
+        user=user,
+        comment=comment,
+    )
+    article.refresh_from_db()
+    return event
+
+
+@transaction.atomic
+def record_went_live(article: Article) -> WorkflowEvent:
+    """Log that a scheduled article's time came (the reader gate already shows it)."""
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if locked.first_published_at is None:
+        locked.first_published_at = locked.published_at
+        locked.save(update_fields=["first_published_at"])
+    return WorkflowEvent.objects.create(
+        article=locked,
+        transition="went_live",
+        from_status=locked.status,
+        to_status=locked.status,
+        comment="The scheduled time came; readers see it.",
+    )
+
+
+def due_scheduled(now: datetime | None = None):
+    """Scheduled articles whose time has come but whose going live is not yet recorded."""
+    latest = WorkflowEvent.objects.filter(
+        article=OuterRef("pk"), transition__in=["publish", "schedule", "went_live", "unpublish"]
+    ).order_by("-created_at", "-id")
+    return (
+        Article.objects.published(now=now)
+        .annotate(last_transition=Subquery(latest.values("transition")[:1]))
+        .filter(last_transition="schedule")
+        .order_by("published_at", "pk")
+    )
