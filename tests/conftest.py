@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +74,18 @@ def editor(db, django_user_model):
 @pytest.fixture
 def photo_desk(db, django_user_model):
     return _staff_member(django_user_model, "pat", "Photo desk")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A controlled clock: every timezone.now() in the code reads it; advance() moves it."""
+
+    class Clock:
+        now = timezone.now().replace(microsecond=0)
+
+        def advance(self, **delta):
+            self.now += timedelta(**delta)
+
+    clock = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: clock.now)
+    return clock

@@ -10,6 +10,7 @@ from django.utils import timezone
 from articles import readiness, revisions, workflow
 from articles.models import Article, WorkflowEvent
 from tests.factories import make_article, make_image
+from tests.workflow_support import own_article
 
 pytestmark = pytest.mark.django_db
 S = Article.Status
@@ -22,27 +23,6 @@ EXPECTED = {
     "photo desk": set(),
     "superuser": set(workflow.TRANSITIONS),
 }
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A controlled clock: every timezone.now() in the code reads it."""
-
-    class Clock:
-        now = timezone.now().replace(microsecond=0)
-
-        def advance(self, **delta):
-            self.now += timedelta(**delta)
-
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: clock.now)
-    return clock
-
-
-def own_article(user, **overrides):
-    overrides.setdefault("status", S.DRAFT)
-    overrides.setdefault("published_at", None)
-    return make_article(authors=[user.author_profile], created_by=user, **overrides)
 
 
 def article_ready_for(name, owner):

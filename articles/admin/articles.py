@@ -1,10 +1,17 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from articles.models import Article, ArticleAuthor, ArticleImage, Section
+from articles import desk, readiness, revisions, workflow
+from articles.models import Article, ArticleAuthor, ArticleImage, Correction, Section
 from articles.rendering import validate_image_references
 from articles.services import sync_body_images
 
@@ -34,6 +41,44 @@ class ArticleAdminForm(forms.ModelForm):
         body = self.cleaned_data["body"]
         validate_image_references(body)
         return body
+
+
+class TransitionForm(forms.Form):
+    """The extra inputs a transition button may carry (prefixed, inside the change form)."""
+
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60})
+    )
+    publish_at = forms.DateTimeField(
+        label="Publish at",
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty to publish now; a future time schedules the article.",
+    )
+    correction_kind = forms.ChoiceField(
+        label="Note to readers",
+        required=False,
+        choices=[("", "none")] + Correction.Kind.choices,
+    )
+    correction_text = forms.CharField(
+        label="Note text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="With 'Publish changes': shown to readers with its time; cannot be edited later.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("correction_kind") and not cleaned.get("correction_text", "").strip():
+            self.add_error("correction_text", "Write the note readers will see.")
+        return cleaned
+
+
+class WorkflowActionForm(ActionForm):
+    comment = forms.CharField(
+        label="Reason (for unpublishing)", required=False, widget=forms.TextInput()
+    )
 
 
 class BylineInline(admin.TabularInline):
@@ -82,6 +127,8 @@ class BodyPhotoInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+    action_form = WorkflowActionForm
+    actions = ["publish_selected", "unpublish_selected"]
     inlines = [BylineInline, BodyPhotoInline]
     list_display = [
         "hero_thumbnail",
@@ -90,6 +137,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "section",
         "byline",
         "published_at",
+        "embargo",
     ]
     list_display_links = ["headline"]
     list_filter = ["status", "section", "bylines__author", "tags", "published_at"]
@@ -136,13 +184,28 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
+        queryset = (
             super()
             .get_queryset(request)
             .prefetch_related(
                 Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
             )
         )
+        user = request.user
+        if user.has_perm("articles.change_article") and not workflow.is_editor(user):
+            queryset = workflow.own_articles(queryset, user)
+        return queryset
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(obj, request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.can_delete(obj, request.user))
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -153,6 +216,104 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         sync_body_images(article=form.instance)
+        revisions.record(form.instance, user=request.user)
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="articles_article_transition",
+            ),
+            path("desk/", self.admin_site.admin_view(self.desk_view), name="articles_desk"),
+        ]
+        return own + super().get_urls()
+
+    def transition_view(self, request, object_id, name):
+        """A transition button's POST: refusals come back as messages, or 403."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=object_id)
+        form = TransitionForm(request.POST, prefix="workflow")
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, error, messages.ERROR)
+            return redirect(change_url)
+        try:
+            event = workflow.apply_transition(article, name, user=request.user, **form.cleaned_data)
+        except ValidationError as refusal:
+            for message in refusal.messages:
+                self.message_user(request, message, messages.ERROR)
+        else:
+            done = workflow.TRANSITIONS[name].label
+            self.message_user(
+                request,
+                f"{done}: \u201c{article}\u201d is now {self.status_label(article)}. {event.comment}",
+                messages.SUCCESS,
+            )
+        return redirect(change_url)
+
+    def desk_view(self, request):
+        user = request.user
+        if not user.has_perm("articles.view_article"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "My desk",
+            "opts": self.opts,
+            "now": timezone.now(),
+            "is_editor": workflow.is_editor(user),
+        }
+        if context["is_editor"]:
+            context["review_queue"] = desk.review_queue()
+            context["pending_changes"] = desk.pending_changes()
+            context["upcoming"] = desk.upcoming()
+        else:
+            context["drafts"] = desk.my_drafts(user)
+            context["returned"] = desk.returned_to(user)
+        return TemplateResponse(request, "admin/articles/article/desk.html", context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(
+                transitions=workflow.available_transitions(obj, request.user),
+                transition_form=TransitionForm(prefix="workflow"),
+                events=obj.events.select_related("user"),
+                problems=readiness.problems(obj),
+                warnings=readiness.warnings(obj),
+                embargoed_until=obj.embargo_until
+                if obj.embargo_until and obj.embargo_until > timezone.now()
+                else None,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _bulk(self, request, queryset, name, comment=""):
+        """Apply one transition to each selected article; report every failure by headline."""
+        done, failures = 0, []
+        for article in queryset:
+            try:
+                workflow.apply_transition(article, name, user=request.user, comment=comment)
+            except (PermissionDenied, ValidationError) as refusal:
+                reasons = getattr(refusal, "messages", None) or [str(refusal)]
+                failures.append(f"\u201c{article}\u201d: {' '.join(reasons)}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} article(s): done.", messages.SUCCESS)
+        for failure in failures:
+            self.message_user(request, f"Not done: {failure}", messages.ERROR)
+
+    @admin.action(description="Publish selected articles", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    @admin.action(
+        description="Unpublish selected articles (give a reason)", permissions=["publish"]
+    )
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, "unpublish", comment=request.POST.get("comment", ""))
 
     @admin.display(description="photo")
     def hero_thumbnail(self, article):
@@ -166,6 +327,15 @@ class ArticleAdmin(admin.ModelAdmin):
         if article.is_scheduled:
             return "Scheduled"
         return article.get_status_display()
+
+    @admin.display(description="embargo", ordering="embargo_until")
+    def embargo(self, article):
+        if article.embargo_until and article.embargo_until > timezone.now():
+            local = timezone.localtime(article.embargo_until)
+            return format_html(
+                '<strong class="embargo">until {}</strong>', f"{local:%d.%m.%Y %H:%M}"
+            )
+        return ""
 
     @admin.display(description="byline")
     def byline(self, article):
