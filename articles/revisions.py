@@ -5,6 +5,7 @@ photos in one JSON snapshot, a "pending" flag for changes to live articles, and 
 field label; reversion would version each related row separately and know none of that.
 """
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -26,14 +27,14 @@ LABELS = {
 }
 
 
-def _content(article: Article, *, authors, tags) -> dict:
+def _content(article: Article, *, author_pks, tags) -> dict:
     content = {name: getattr(article, name) for name in TEXT_FIELDS}
     for name in TIME_FIELDS:
         value = getattr(article, name)
         content[name] = value.isoformat() if value else None
     for name in LINK_FIELDS:
         content[name] = getattr(article, f"{name}_id")
-    content["authors"] = [author.pk for author in authors]
+    content["authors"] = list(author_pks)
     content["tags"] = sorted(tags, key=str.lower)
     content["images"] = list(dict.fromkeys(key for _, key in image_references(article.body)))
     content["version"] = article.version
@@ -42,20 +43,31 @@ def _content(article: Article, *, authors, tags) -> dict:
 
 def snapshot(article: Article) -> dict:
     """The article's saved content, as stored in a revision."""
-    authors = [byline.author for byline in article.bylines.select_related("author")]
-    return _content(article, authors=authors, tags=article.tags.names())
+    author_pks = article.bylines.order_by("position", "id").values_list("author_id", flat=True)
+    return _content(article, author_pks=author_pks, tags=article.tags.names())
 
 
 def snapshot_from_form(form, byline_formset) -> dict:
     """The content an admin form is about to save, without saving it (for pending changes)."""
-    rows = [
-        (row.cleaned_data.get("position") or 0, index, row.cleaned_data["author"])
-        for index, row in enumerate(byline_formset.forms)
-        if row.cleaned_data.get("author") and not row.cleaned_data.get("DELETE")
-    ]
-    authors = [author for _, _, author in sorted(rows, key=lambda row: row[:2])]
+    rows = []
+    for index, row in enumerate(byline_formset.forms):
+        # An untouched extra row skips validation; its initial value still counts.
+        data = row.cleaned_data if row.has_changed() else row.initial
+        author = data.get("author")
+        if author and not data.get("DELETE"):
+            rows.append((data.get("position") or 0, index, getattr(author, "pk", author)))
+    author_pks = [pk for _, _, pk in sorted(rows)]
     tags = [str(tag) for tag in form.cleaned_data.get("tags", [])]
-    return _content(form.instance, authors=authors, tags=tags)
+    return _content(form.instance, author_pks=author_pks, tags=tags)
+
+
+def overlay_pending(article: Article) -> dict | None:
+    """Show a pending revision's fields on ``article`` in memory (for the edit form)."""
+    pending = pending_revision(article)
+    if pending is None:
+        return None
+    _apply_fields(article, pending.content)
+    return pending.content
 
 
 def _next_number(article: Article) -> int:
@@ -94,8 +106,7 @@ def save_pending(article: Article, content: dict, *, user, transition="") -> Rev
     return revision
 
 
-def _apply(article: Article, content: dict) -> list[str]:
-    """Write a snapshot's fields onto ``article`` (unsaved) and its byline, tags and photos."""
+def _apply_fields(article: Article, content: dict) -> None:
     for name in TEXT_FIELDS:
         setattr(article, name, content.get(name, ""))
     for name in TIME_FIELDS:
@@ -105,6 +116,11 @@ def _apply(article: Article, content: dict) -> list[str]:
         pk = content.get(name)
         exists = pk is not None and model.objects.filter(pk=pk).exists()
         setattr(article, f"{name}_id", pk if exists else None)
+
+
+def _apply(article: Article, content: dict) -> list[str]:
+    """Write a snapshot's fields onto ``article`` (unsaved) and its byline, tags and photos."""
+    _apply_fields(article, content)
     authors = Author.objects.in_bulk(content.get("authors", []))
     set_byline(article=article, authors=[authors[pk] for pk in content["authors"] if pk in authors])
     article.tags.set(content.get("tags", []))
@@ -182,3 +198,21 @@ def diff(old: Revision, new: Revision) -> list[dict]:
                 }
             )
     return changes
+
+
+PRESENCE_SECONDS = 300
+
+
+def note_open(article: Article, user) -> list[tuple[str, object]]:
+    """Remember that ``user`` has the article open; return who else opened it recently."""
+    key = f"article-open-{article.pk}"
+    now = timezone.now()
+    seen = {
+        name: when
+        for name, when in (cache.get(key) or {}).items()
+        if (now - when).total_seconds() < PRESENCE_SECONDS
+    }
+    others = sorted((name, when) for name, when in seen.items() if name != user.get_username())
+    seen[user.get_username()] = now
+    cache.set(key, seen, PRESENCE_SECONDS)
+    return others

@@ -1,97 +1,31 @@
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from articles import desk, readiness, revisions, workflow
-from articles.models import Article, ArticleAuthor, ArticleImage, Correction, Section
-from articles.rendering import validate_image_references
+from articles import revisions, workflow
+from articles.admin.article_forms import ArticleAdminForm, BylineForm, WorkflowActionForm
+from articles.admin.article_workflow import WorkflowAdminMixin
+from articles.models import Article, ArticleAuthor, ArticleImage, Section
 from articles.services import sync_body_images
-
 
 # The admin index gains a "My desk" link; kept with the desk view it points to.
 admin.site.index_template = "admin/articles/article/index_with_desk.html"
 
 
-class ArticleAdminForm(forms.ModelForm):
-    class Meta:
-        model = Article
-        fields = [
-            "headline",
-            "slug",
-            "standfirst",
-            "body",
-            "hero_image",
-            "section",
-            "tags",
-            "published_at",
-            "embargo_until",
-            "seo_title",
-            "seo_description",
-        ]
-        widgets = {
-            "standfirst": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 30, "class": "vLargeTextField body-source"}),
-        }
-
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        validate_image_references(body)
-        return body
-
-
-class TransitionForm(forms.Form):
-    """The extra inputs a transition button may carry (prefixed, inside the change form)."""
-
-    comment = forms.CharField(
-        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60})
-    )
-    publish_at = forms.DateTimeField(
-        label="Publish at",
-        required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="Leave empty to publish now; a future time schedules the article.",
-    )
-    correction_kind = forms.ChoiceField(
-        label="Note to readers",
-        required=False,
-        choices=[("", "none")] + Correction.Kind.choices,
-    )
-    correction_text = forms.CharField(
-        label="Note text",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text="With 'Publish changes': shown to readers with its time; cannot be edited later.",
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("correction_kind") and not cleaned.get("correction_text", "").strip():
-            self.add_error("correction_text", "Write the note readers will see.")
-        return cleaned
-
-
-class WorkflowActionForm(ActionForm):
-    comment = forms.CharField(
-        label="Reason (for unpublishing)", required=False, widget=forms.TextInput()
-    )
-
-
 class BylineInline(admin.TabularInline):
     model = ArticleAuthor
+    form = BylineForm
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["position", "author"]
     verbose_name = "author in the byline"
     verbose_name_plural = "Byline (in order: lowest position first)"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        pending = getattr(obj, "pending_content", None)
+        return len(pending["authors"]) + 1 if pending else self.extra
 
 
 class BodyPhotoInline(admin.TabularInline):
@@ -129,7 +63,7 @@ class BodyPhotoInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     action_form = WorkflowActionForm
     actions = ["publish_selected", "unpublish_selected"]
@@ -161,7 +95,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "last_published_at",
     ]
     fieldsets = [
-        (None, {"fields": ["headline", "standfirst", "body", "hero_image"]}),
+        (None, {"fields": ["headline", "standfirst", "body", "hero_image", "version_seen"]}),
         (
             "Publishing",
             {"fields": ["status_label", "section", "tags", "published_at", "embargo_until"]},
@@ -208,116 +142,61 @@ class ArticleAdmin(admin.ModelAdmin):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or workflow.can_delete(obj, request.user))
 
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        if article is not None:
+            # Editing a live article continues from its pending changes, not the live text.
+            article.pending_content = revisions.overlay_pending(article)
+        return article
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and obj is not None and self._goes_pending(obj):
+            kwargs["form_kwargs"] = {"pending": True}
+            if obj.pending_content is not None:
+                kwargs["queryset"] = ArticleAuthor.objects.none()
+                kwargs["initial"] = [
+                    {"author": pk, "position": position}
+                    for position, pk in enumerate(obj.pending_content["authors"])
+                ]
+        return kwargs
+
+    @staticmethod
+    def _goes_pending(article):
+        """Published articles change only by publishing: their edits wait as a revision."""
+        return article.pk is not None and article.status == Article.Status.PUBLISHED
 
     def save_model(self, request, obj, form, change):
+        if self._goes_pending(obj):
+            return  # saved as a pending revision in save_related, live fields untouched
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        if change:
+            obj.version += 1
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        sync_body_images(article=form.instance)
-        revisions.record(form.instance, user=request.user)
-
-    def get_urls(self):
-        own = [
-            path(
-                "<path:object_id>/transition/<str:name>/",
-                self.admin_site.admin_view(self.transition_view),
-                name="articles_article_transition",
-            ),
-            path("desk/", self.admin_site.admin_view(self.desk_view), name="articles_desk"),
-        ]
-        return own + super().get_urls()
-
-    def transition_view(self, request, object_id, name):
-        """A transition button's POST: refusals come back as messages, or 403."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        article = get_object_or_404(Article, pk=object_id)
-        form = TransitionForm(request.POST, prefix="workflow")
-        change_url = reverse("admin:articles_article_change", args=[article.pk])
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    self.message_user(request, error, messages.ERROR)
-            return redirect(change_url)
-        try:
-            event = workflow.apply_transition(article, name, user=request.user, **form.cleaned_data)
-        except ValidationError as refusal:
-            for message in refusal.messages:
-                self.message_user(request, message, messages.ERROR)
-        else:
-            done = workflow.TRANSITIONS[name].label
+        article = form.instance
+        if self._goes_pending(article):
+            bylines = next(f for f in formsets if f.prefix == "bylines")
+            content = revisions.snapshot_from_form(form, bylines)
+            revisions.save_pending(article, content, user=request.user)
             self.message_user(
                 request,
-                f"{done}: \u201c{article}\u201d is now {self.status_label(article)}. {event.comment}",
-                messages.SUCCESS,
+                "Readers still see the published version: your changes wait until an "
+                "editor publishes them.",
+                messages.WARNING,
             )
-        return redirect(change_url)
-
-    def desk_view(self, request):
-        user = request.user
-        if not user.has_perm("articles.view_article"):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "My desk",
-            "opts": self.opts,
-            "now": timezone.now(),
-            "is_editor": workflow.is_editor(user),
-        }
-        if context["is_editor"]:
-            context["review_queue"] = desk.review_queue()
-            context["pending_changes"] = desk.pending_changes()
-            context["upcoming"] = desk.upcoming()
-        else:
-            context["drafts"] = desk.my_drafts(user)
-            context["returned"] = desk.returned_to(user)
-        return TemplateResponse(request, "admin/articles/article/desk.html", context)
+            return
+        super().save_related(request, form, formsets, change)
+        sync_body_images(article=article)
+        revisions.record(article, user=request.user)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context.update(
-                transitions=workflow.available_transitions(obj, request.user),
-                transition_form=TransitionForm(prefix="workflow"),
-                events=obj.events.select_related("user"),
-                problems=readiness.problems(obj),
-                warnings=readiness.warnings(obj),
-                embargoed_until=obj.embargo_until
-                if obj.embargo_until and obj.embargo_until > timezone.now()
-                else None,
-            )
+            context.update(self.workflow_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def _bulk(self, request, queryset, name, comment=""):
-        """Apply one transition to each selected article; report every failure by headline."""
-        done, failures = 0, []
-        for article in queryset:
-            try:
-                workflow.apply_transition(article, name, user=request.user, comment=comment)
-            except (PermissionDenied, ValidationError) as refusal:
-                reasons = getattr(refusal, "messages", None) or [str(refusal)]
-                failures.append(f"\u201c{article}\u201d: {' '.join(reasons)}")
-            else:
-                done += 1
-        if done:
-            self.message_user(request, f"{done} article(s): done.", messages.SUCCESS)
-        for failure in failures:
-            self.message_user(request, f"Not done: {failure}", messages.ERROR)
-
-    @admin.action(description="Publish selected articles", permissions=["publish"])
-    def publish_selected(self, request, queryset):
-        self._bulk(request, queryset, "publish")
-
-    @admin.action(
-        description="Unpublish selected articles (give a reason)", permissions=["publish"]
-    )
-    def unpublish_selected(self, request, queryset):
-        self._bulk(request, queryset, "unpublish", comment=request.POST.get("comment", ""))
 
     @admin.display(description="photo")
     def hero_thumbnail(self, article):

@@ -1,0 +1,189 @@
+"""The article admin's workflow pages: transition buttons, bulk actions, desk and revisions.
+
+Each handler is thin: it reads the request, calls ``workflow`` or ``revisions`` and reports
+back with ``message_user``. Refusals are ValidationErrors (shown as messages) or
+PermissionDenied (Django answers 403).
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from articles import desk, readiness, revisions, workflow
+from articles.admin.article_forms import TransitionForm
+from articles.models import Article
+
+
+class WorkflowAdminMixin:
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        own = [
+            path(
+                "<path:object_id>/transition/<str:name>/",
+                view(self.transition_view),
+                name="articles_article_transition",
+            ),
+            path(
+                "<path:object_id>/revisions/",
+                view(self.revisions_view),
+                name="articles_article_revisions",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:number>/restore/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            path("desk/", view(self.desk_view), name="articles_desk"),
+        ]
+        return own + super().get_urls()
+
+    def _change_url(self, article):
+        return reverse("admin:articles_article_change", args=[article.pk])
+
+    def transition_view(self, request, object_id, name):
+        """A transition button's POST: refusals come back as messages, or 403."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=object_id)
+        form = TransitionForm(request.POST, prefix="workflow")
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, error, messages.ERROR)
+            return redirect(self._change_url(article))
+        try:
+            event = workflow.apply_transition(article, name, user=request.user, **form.cleaned_data)
+        except ValidationError as refusal:
+            for message in refusal.messages:
+                self.message_user(request, message, messages.ERROR)
+        else:
+            label = workflow.TRANSITIONS[name].label
+            state = self.status_label(article)
+            note = f" {event.comment}" if event.comment else ""
+            self.message_user(
+                request, f"{label}: \u201c{article}\u201d is now {state}.{note}", messages.SUCCESS
+            )
+        return redirect(self._change_url(article))
+
+    def desk_view(self, request):
+        user = request.user
+        if not user.has_perm("articles.view_article"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "My desk",
+            "opts": self.opts,
+            "now": timezone.now(),
+            "is_editor": workflow.is_editor(user),
+        }
+        if context["is_editor"]:
+            context["review_queue"] = desk.review_queue()
+            context["pending_changes"] = desk.pending_changes()
+            context["upcoming"] = desk.upcoming()
+        else:
+            context["drafts"] = desk.my_drafts(user)
+            context["returned"] = desk.returned_to(user)
+        return TemplateResponse(request, "admin/articles/article/desk.html", context)
+
+    def _visible_article(self, request, object_id):
+        article = self.get_queryset(request).filter(pk=object_id).first()
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def revisions_view(self, request, object_id):
+        """The article's revisions, and the field-by-field diff of two chosen ones."""
+        article = self._visible_article(request, object_id)
+        history = article.revisions.select_related("user").order_by("-number")
+        changes, pair = None, None
+        if request.GET.get("a") and request.GET.get("b"):
+            found = {r.number: r for r in history if str(r.number) in request.GET.values()}
+            older = found.get(_int(request.GET["a"]))
+            newer = found.get(_int(request.GET["b"]))
+            if older is None or newer is None:
+                self.message_user(request, "Choose two revisions of this article.", messages.ERROR)
+            else:
+                pair = (older, newer)
+                changes = revisions.diff(older, newer)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Revisions of \u201c{article}\u201d",
+            "opts": self.opts,
+            "original": article,
+            "history": history,
+            "pair": pair,
+            "changes": changes,
+            "can_restore": workflow.can_edit(article, request.user),
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def restore_view(self, request, object_id, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._visible_article(request, object_id)
+        if not workflow.can_edit(article, request.user):
+            raise PermissionDenied
+        revision = get_object_or_404(article.revisions, number=number)
+        restored = revisions.restore(revision, user=request.user)
+        waiting = " It waits to be published." if restored.is_pending else ""
+        self.message_user(
+            request,
+            f"Revision {number} restored as revision {restored.number}.{waiting}",
+            messages.SUCCESS,
+        )
+        return redirect(self._change_url(article))
+
+    def workflow_context(self, request, obj):
+        """What the change page shows around the form: buttons, checks, timeline, editors."""
+        now = timezone.now()
+        return {
+            "transitions": workflow.available_transitions(obj, request.user),
+            "transition_form": TransitionForm(prefix="workflow"),
+            "events": obj.events.select_related("user"),
+            "problems": readiness.problems(obj),
+            "warnings": readiness.warnings(obj),
+            "embargoed_until": obj.embargo_until
+            if obj.embargo_until and obj.embargo_until > now
+            else None,
+            "others_here": revisions.note_open(obj, request.user),
+            "pending": obj.has_unpublished_changes,
+        }
+
+    def _bulk(self, request, queryset, name, comment=""):
+        """Apply one transition to each selected article; report every failure by headline."""
+        done, failures = 0, []
+        for article in queryset:
+            try:
+                workflow.apply_transition(article, name, user=request.user, comment=comment)
+            except (PermissionDenied, ValidationError) as refusal:
+                reasons = getattr(refusal, "messages", None) or [str(refusal)]
+                failures.append(f"\u201c{article}\u201d: {' '.join(reasons)}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} article(s): done.", messages.SUCCESS)
+        for failure in failures:
+            self.message_user(request, f"Not done: {failure}", messages.ERROR)
+
+    @admin.action(description="Publish selected articles", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    @admin.action(
+        description="Unpublish selected articles (give a reason)", permissions=["publish"]
+    )
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, "unpublish", comment=request.POST.get("comment", ""))
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+
+def _int(value):
+    return int(value) if str(value).isdigit() else None
