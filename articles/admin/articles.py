@@ -182,6 +182,8 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             bylines = next(f for f in formsets if f.prefix == "bylines")
             content = revisions.snapshot_from_form(form, bylines)
             revisions.save_pending(article, content, user=request.user)
+            for formset in formsets:  # nothing saved: the admin's change log reads these
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             self.message_user(
                 request,
                 "Readers still see the published version: your changes wait until an "
