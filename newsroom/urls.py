@@ -7,5 +7,6 @@ admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("preview/", include("articles.preview_urls")),
     path("", include("articles.urls")),
 ]

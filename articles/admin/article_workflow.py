@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from articles import desk, readiness, revisions, workflow
+from articles import desk, preview, readiness, revisions, workflow
 from articles.admin.article_forms import TransitionForm
 from articles.models import Article
 
@@ -36,6 +36,21 @@ class WorkflowAdminMixin:
                 "<path:object_id>/revisions/<int:number>/restore/",
                 view(self.restore_view),
                 name="articles_article_restore",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "<path:object_id>/share/",
+                view(self.share_view),
+                name="articles_article_share",
+            ),
+            path(
+                "<path:object_id>/share/<int:link_id>/revoke/",
+                view(self.revoke_share_view),
+                name="articles_article_revoke_share",
             ),
             path("desk/", view(self.desk_view), name="articles_desk"),
         ]
@@ -139,6 +154,34 @@ class WorkflowAdminMixin:
         )
         return redirect(self._change_url(article))
 
+    def preview_view(self, request, object_id):
+        """The article in any state, exactly as readers would see it once published."""
+        article = get_object_or_404(Article, pk=object_id)
+        if not preview.can_preview(article, request.user):
+            raise PermissionDenied
+        return preview.render_preview(request, preview.preview_article(article.pk))
+
+    def share_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=object_id)
+        link = preview.create_share_link(article=article, user=request.user)
+        url = request.build_absolute_uri(preview.share_path(link))
+        expires = timezone.localtime(link.expires_at).strftime("%d.%m.%Y %H:%M")
+        self.message_user(
+            request, f"Share link (read-only, until {expires}): {url}", messages.SUCCESS
+        )
+        return redirect(self._change_url(article))
+
+    def revoke_share_view(self, request, object_id, link_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=object_id)
+        link = get_object_or_404(article.share_links, pk=link_id)
+        preview.revoke_share_link(link=link, user=request.user)
+        self.message_user(request, "The share link no longer works.", messages.SUCCESS)
+        return redirect(self._change_url(article))
+
     def workflow_context(self, request, obj):
         """What the change page shows around the form: buttons, checks, timeline, editors."""
         now = timezone.now()
@@ -153,6 +196,12 @@ class WorkflowAdminMixin:
             else None,
             "others_here": revisions.note_open(obj, request.user),
             "pending": obj.has_unpublished_changes,
+            "can_preview": preview.can_preview(obj, request.user),
+            "can_share": request.user.has_perm("articles.add_sharelink"),
+            "share_links": [
+                (link, request.build_absolute_uri(preview.share_path(link)))
+                for link in obj.share_links.filter(revoked_at=None, expires_at__gt=now)
+            ],
         }
 
     def _bulk(self, request, queryset, name, comment=""):

@@ -1,0 +1,122 @@
+"""Previews: editors and authors see any state of an article exactly as readers would, and
+outside reviewers see one article through a signed, expiring, revocable share link.
+
+Both render the reader's template, ``articles/article_detail.html``, with the reader's
+context (``reader_context``), so a preview cannot drift from the live page.
+"""
+
+from datetime import timedelta
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from articles import revisions, workflow
+from articles.models import Article, ShareLink
+from articles.rendering import insert_figures, render_body
+
+SHARE_HOURS = 48
+_signer = signing.Signer(salt="articles.preview.share-link")
+
+
+class ShareLinkRefused(Exception):
+    """The link is malformed, unknown, revoked or expired; the message says which."""
+
+    def __init__(self, message, *, status=410):
+        super().__init__(message)
+        self.status = status
+
+
+def can_preview(article: Article, user) -> bool:
+    return user.has_perm("articles.view_article") and (
+        workflow.is_editor(user) or workflow.is_author(article, user)
+    )
+
+
+def reader_context(article: Article, request) -> dict:
+    """The reader view's context for ``article``, whatever its state."""
+    try:
+        # The reader pages' own context builder (READER helper's articles/selectors.py).
+        from articles.selectors import article_page_context
+    except ImportError:
+        images = {use.image.key: use.image for use in article.image_uses.all()}
+        return {"article": article, "body": insert_figures(article.body_html, images)}
+    return article_page_context(article, request)
+
+
+def preview_article(pk) -> Article:
+    """The article as it will look once published: pending changes shown over live text."""
+    article = (
+        Article.objects.for_listing()
+        .prefetch_related("image_uses__image__photographer", "corrections")
+        .get(pk=pk)
+    )
+    if revisions.overlay_pending(article) is not None:
+        article.body_html = render_body(article.body)
+    return article
+
+
+@never_cache
+def render_preview(request, article: Article) -> HttpResponse:
+    response = render(request, "articles/article_detail.html", reader_context(article, request))
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"  # the share token must not leak onwards
+    return response
+
+
+def create_share_link(*, article: Article, user, hours: int = SHARE_HOURS) -> ShareLink:
+    if not user.has_perm("articles.add_sharelink"):
+        raise PermissionDenied("You may not share previews.")
+    return ShareLink.objects.create(
+        article=article, created_by=user, expires_at=timezone.now() + timedelta(hours=hours)
+    )
+
+
+@transaction.atomic
+def revoke_share_link(*, link: ShareLink, user) -> None:
+    if not user.has_perm("articles.change_sharelink"):
+        raise PermissionDenied("You may not revoke preview links.")
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+
+
+def signed_token(link: ShareLink) -> str:
+    return _signer.sign(link.token)
+
+
+def share_path(link: ShareLink) -> str:
+    return reverse("share-preview", args=[signed_token(link)])
+
+
+def link_for(signed: str) -> ShareLink:
+    """The live share link behind a signed token, or ShareLinkRefused saying why not."""
+    try:
+        token = _signer.unsign(signed)
+    except signing.BadSignature as bad:
+        raise ShareLinkRefused("This preview link is not valid.", status=404) from bad
+    link = ShareLink.objects.select_related("article").filter(token=token).first()
+    if link is None:
+        raise ShareLinkRefused("This preview link is not valid.", status=404)
+    if link.revoked_at is not None:
+        raise ShareLinkRefused("This preview link has been withdrawn.")
+    if link.expires_at <= timezone.now():
+        raise ShareLinkRefused("This preview link has expired.")
+    return link
+
+
+def shared_preview(request, signed):
+    """Public: the one article a valid share link points at, and nothing else."""
+    try:
+        link = link_for(signed)
+    except ShareLinkRefused as refusal:
+        return HttpResponse(
+            str(refusal), status=refusal.status, content_type="text/plain; charset=utf-8"
+        )
+    article = preview_article(link.article_id)
+    return render_preview(request, article)
