@@ -29,7 +29,7 @@ class ShareLinkRefused(Exception):
 
     def __init__(self, message, *, status=410):
         super().__init__(message)
-        self.status = status
+        self.http_status = status
 
 
 def can_preview(article: Article, user) -> bool:
@@ -116,7 +116,7 @@ def shared_preview(request, signed):
         link = link_for(signed)
     except ShareLinkRefused as refusal:
         return HttpResponse(
-            str(refusal), status=refusal.status, content_type="text/plain; charset=utf-8"
+            str(refusal), status=refusal.http_status, content_type="text/plain; charset=utf-8"
         )
     article = preview_article(link.article_id)
     return render_preview(request, article)

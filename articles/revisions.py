@@ -95,7 +95,6 @@ def pending_revision(article: Article) -> Revision | None:
 @transaction.atomic
 def save_pending(article: Article, content: dict, *, user, transition="") -> Revision:
     """Keep changes to a published article aside; readers see the live fields until published."""
-    revision = record(article, user=user, pending=True, content=content, transition=transition)
     Article.objects.filter(pk=article.pk).update(
         has_unpublished_changes=True,
         version=F("version") + 1,
@@ -103,7 +102,8 @@ def save_pending(article: Article, content: dict, *, user, transition="") -> Rev
         updated_at=timezone.now(),
     )
     article.refresh_from_db()
-    return revision
+    content = content | {"version": article.version}
+    return record(article, user=user, pending=True, content=content, transition=transition)
 
 
 def _apply_fields(article: Article, content: dict) -> None:

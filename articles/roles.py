@@ -37,7 +37,8 @@ ROLES = {
         "view_articleimage",
         *_crud("section"),
         *_crud("author"),
-        *_crud("correction"),
+        # Corrections are append-only once live: editors add them, nobody edits or deletes.
+        *_crud("correction", "add", "view"),
         *_crud("sharelink"),
         *_crud("oldslug"),
         "view_revision",

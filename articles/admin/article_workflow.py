@@ -189,6 +189,7 @@ class WorkflowAdminMixin:
             "transitions": workflow.available_transitions(obj, request.user),
             "transition_form": TransitionForm(prefix="workflow"),
             "events": obj.events.select_related("user"),
+            "corrections": obj.corrections.order_by("published_at", "id"),
             "problems": readiness.problems(obj),
             "warnings": readiness.warnings(obj),
             "embargoed_until": obj.embargo_until

@@ -142,6 +142,13 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or workflow.can_delete(obj, request.user))
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if workflow.is_editor(request.user):
+            return fields
+        # Writers cannot schedule or embargo: those times are the editors' decision.
+        return [*fields, "published_at", "embargo_until"]
+
     def get_object(self, request, object_id, from_field=None):
         article = super().get_object(request, object_id, from_field)
         if article is not None:
