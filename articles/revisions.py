@@ -139,6 +139,13 @@ def apply_pending(article: Article) -> list[str]:
     return [*fields, "has_unpublished_changes"]
 
 
+def discard_pending(article: Article) -> list[str]:
+    """Drop the proposed changes (kept in the history, marked rejected); returns fields."""
+    article.revisions.filter(is_pending=True).update(is_pending=False, transition="rejected")
+    article.has_unpublished_changes = False
+    return ["has_unpublished_changes"]
+
+
 @transaction.atomic
 def restore(revision: Revision, *, user) -> Revision:
     """Bring back an old revision's content as a new revision; nothing is destroyed.

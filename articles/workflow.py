@@ -43,6 +43,10 @@ TRANSITIONS = {
     "publish_changes": Transition(
         "Publish changes", frozenset({S.PUBLISHED}), S.PUBLISHED, "articles.publish_article"
     ),
+    "reject_changes": Transition(
+        "Reject proposed changes", frozenset({S.PUBLISHED}), S.PUBLISHED,
+        "articles.review_article", comment="A comment saying why the changes are rejected",
+    ),
     "unpublish": Transition(
         "Unpublish", frozenset({S.PUBLISHED}), S.UNPUBLISHED, "articles.publish_article",
         comment="A reason for unpublishing",
@@ -54,6 +58,9 @@ TRANSITIONS = {
 
 # Writers may edit their own articles in these states; edits to a published one wait as a
 # pending revision until an editor publishes them.
+# These act on the changes proposed to a published article, so they need some.
+PENDING_TRANSITIONS = frozenset({"publish_changes", "reject_changes"})
+
 WRITER_EDITABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.PUBLISHED})
 WRITER_DELETABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
 
@@ -106,7 +113,7 @@ def _may(article: Article, transition: Transition, user) -> bool:
 def _in_source_state(article: Article, name: str) -> bool:
     if article.status not in TRANSITIONS[name].sources:
         return False
-    if name == "publish_changes":
+    if name in PENDING_TRANSITIONS:
         return article.has_unpublished_changes
     return True
 
@@ -170,8 +177,8 @@ def apply_transition(
         raise PermissionDenied(f"You may not {transition.label.lower()} this article.")
     if not _in_source_state(locked, name):
         state = locked.get_status_display()
-        if name == "publish_changes":
-            raise TransitionNotAllowed("There are no unpublished changes to publish.")
+        if name in PENDING_TRANSITIONS:
+            raise TransitionNotAllowed("There are no unpublished changes.", code="no_changes")
         raise TransitionNotAllowed(
             f"Cannot {transition.label.lower()}: the article is {state}.", code="wrong_state"
         )
@@ -180,7 +187,8 @@ def apply_transition(
         raise ValidationError(f"{transition.comment} is required.", code="comment_required")
 
     from_status = locked.status
-    fields = ["status", "version", "updated_at"]
+    fields = ["status", "version", "updated_at", "updated_by"]
+    locked.updated_by = user
     recorded_name = name
     if name == "publish":
         when = _publish_time(locked, publish_at, now)
@@ -198,6 +206,10 @@ def apply_transition(
             fields.append("first_published_at")
     elif name == "publish_changes":
         fields += revisions.apply_pending(locked)
+        if locked.published_at and locked.published_at > now:
+            _refuse_embargoed(locked, locked.published_at)  # the changes may move either time
+        elif locked.embargo_until and locked.embargo_until > now:
+            _refuse_embargoed(locked, now)
         _refuse_unready(locked)
         if correction_text.strip():
             Correction.objects.create(
@@ -207,8 +219,11 @@ def apply_transition(
                 published_at=now,
                 created_by=user,
             )
-        locked.last_published_at = now
+        # A scheduled article's "updated" time cannot precede its "posted" time.
+        locked.last_published_at = max(now, locked.published_at or now)
         fields += ["last_published_at"]
+    elif name == "reject_changes":
+        fields += revisions.discard_pending(locked)
 
     locked.status = transition.target
     locked.version += 1

@@ -28,7 +28,7 @@ EXPECTED = {
 def article_ready_for(name, owner):
     source = sorted(workflow.TRANSITIONS[name].sources)[0]
     article = own_article(owner, status=source)
-    if name == "publish_changes":
+    if name in workflow.PENDING_TRANSITIONS:
         content = revisions.snapshot(article) | {"headline": "Proposed headline"}
         revisions.save_pending(article, content, user=owner)
     return article
@@ -201,3 +201,30 @@ def test_unpublished_article_disappears_for_readers_and_can_return_to_draft(writ
     assert not Article.objects.published().filter(pk=article.pk).exists()
     workflow.apply_transition(article, "back_to_draft", user=writer)
     assert article.status == S.DRAFT
+
+
+def test_editor_rejects_proposed_changes_and_readers_keep_the_live_text(writer, editor):
+    article = own_article(writer, status=S.PUBLISHED, published_at=timezone.now())
+    live_headline = article.headline
+    content = revisions.snapshot(article) | {"headline": "Clickbait headline"}
+    revisions.save_pending(article, content, user=writer)
+    with pytest.raises(ValidationError, match="is required"):
+        workflow.apply_transition(article, "reject_changes", user=editor)
+    workflow.apply_transition(article, "reject_changes", user=editor, comment="Keep it sober.")
+    assert not article.has_unpublished_changes
+    assert article.headline == live_headline
+    assert revisions.pending_revision(article) is None
+    assert article.revisions.filter(transition="rejected").count() == 1
+    assert article.events.get().comment == "Keep it sober."
+
+
+def test_publishing_changes_cannot_move_a_scheduled_article_before_its_embargo(clock, editor):
+    article = make_article(published_at=clock.now + timedelta(days=1))
+    embargo = clock.now + timedelta(days=2)
+    content = revisions.snapshot(article) | {"embargo_until": embargo.isoformat()}
+    revisions.save_pending(article, content, user=editor)
+    with pytest.raises(ValidationError, match="Embargoed until"):
+        workflow.apply_transition(article, "publish_changes", user=editor)
+    article.refresh_from_db()
+    assert article.has_unpublished_changes
+    assert article.embargo_until is None
