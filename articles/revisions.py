@@ -86,6 +86,14 @@ def record(article, *, user, transition="", pending=False, content=None) -> Revi
     )
 
 
+def ensure_baseline(article_pk) -> None:
+    """Before an article's first recorded change, keep its content as it stands (imported
+    and fixture articles have no revision yet), so that first change can be diffed and undone."""
+    if Revision.objects.filter(article_id=article_pk).exists():
+        return
+    record(Article.objects.get(pk=article_pk), user=None, transition="before first edit")
+
+
 def pending_revision(article: Article) -> Revision | None:
     if not article.has_unpublished_changes:
         return None
@@ -95,6 +103,7 @@ def pending_revision(article: Article) -> Revision | None:
 @transaction.atomic
 def save_pending(article: Article, content: dict, *, user, transition="") -> Revision:
     """Keep changes to a published article aside; readers see the live fields until published."""
+    ensure_baseline(article.pk)
     Article.objects.filter(pk=article.pk).update(
         has_unpublished_changes=True,
         version=F("version") + 1,

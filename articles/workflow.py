@@ -186,6 +186,7 @@ def apply_transition(
     if transition.comment and not comment:
         raise ValidationError(f"{transition.comment} is required.", code="comment_required")
 
+    revisions.ensure_baseline(locked.pk)
     from_status = locked.status
     fields = ["status", "version", "updated_at", "updated_by"]
     locked.updated_by = user

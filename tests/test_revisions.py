@@ -27,7 +27,9 @@ def test_every_admin_save_keeps_a_revision_with_byline_order_and_tags(client, ed
     data = article_form_data(article, authors=[second, first], headline="New headline")
     data["tags"] = "Rail, Strikes"
     assert client.post(change_url(article), data).status_code == 302
-    revision = article.revisions.get()
+    baseline, revision = article.revisions.order_by("number")
+    assert baseline.content["headline"] == article.headline  # what it was before the edit
+    assert baseline.content["authors"] == [first.pk]
     assert revision.user == editor
     assert revision.content["headline"] == "New headline"
     assert revision.content["authors"] == [second.pk, first.pk]
@@ -88,6 +90,7 @@ def test_second_save_from_the_same_version_is_refused_and_keeps_both_texts(clien
     article.refresh_from_db()
     assert article.body == "Bob's text."
     assert [r.content["body"] for r in article.revisions.order_by("number")] == [
+        "Original text.",
         "Alice's text.",
         "Bob's text.",
     ]

@@ -120,6 +120,14 @@ class TransitionForm(forms.Form):
         help_text="With 'Publish changes': shown to readers with its time; cannot be edited later.",
     )
 
+    def __init__(self, *args, offered=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if offered is not None:  # show only the inputs the offered buttons use
+            if "publish" not in offered:
+                del self.fields["publish_at"]
+            if "publish_changes" not in offered:
+                del self.fields["correction_kind"], self.fields["correction_text"]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("correction_kind") and not cleaned.get("correction_text", "").strip():

@@ -185,9 +185,11 @@ class WorkflowAdminMixin:
     def workflow_context(self, request, obj):
         """What the change page shows around the form: buttons, checks, timeline, editors."""
         now = timezone.now()
+        transitions = workflow.available_transitions(obj, request.user)
+        offered = {name for name, _ in transitions}
         return {
-            "transitions": workflow.available_transitions(obj, request.user),
-            "transition_form": TransitionForm(prefix="workflow"),
+            "transitions": transitions,
+            "transition_form": TransitionForm(prefix="workflow", offered=offered),
             "events": obj.events.select_related("user"),
             "corrections": obj.corrections.order_by("published_at", "id"),
             "problems": readiness.problems(obj),

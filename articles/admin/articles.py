@@ -180,6 +180,7 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         if change:
+            revisions.ensure_baseline(obj.pk)
             obj.version += 1
         super().save_model(request, obj, form, change)
 
