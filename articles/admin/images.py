@@ -142,6 +142,10 @@ class ImageAdmin(admin.ModelAdmin):
         url = reverse("admin:articles_image_thumbnail", args=[image.pk])
         return format_html('<img src="{}" alt="" style="max-width:160px;max-height:120px">', url)
 
+    @admin.display(description="caption", ordering="caption")
+    def caption_or_alt(self, image):
+        return image.caption or image.alt_text or "(no caption)"
+
     @admin.display(description="reference to paste in a body")
     def reference(self, image):
         return format_html("<code>{}</code>", image.reference) if image.pk else "-"
