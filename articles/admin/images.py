@@ -82,12 +82,11 @@ class ImageAdmin(admin.ModelAdmin):
     form = ImageAdminForm
     list_display = [
         "thumbnail",
-        "__str__",
+        "caption_or_alt",
         "reference",
         "dimensions",
         "credit_display",
         "is_placeholder",
-        "uploaded_at",
         "use_count",
     ]
     list_filter = ["is_placeholder", "photographer", "uploaded_at"]
