@@ -163,4 +163,5 @@ class ImageAdmin(admin.ModelAdmin):
             reverse("admin:articles_article_changelist")
             + f"?image_uses__image__id__exact={image.pk}"
         )
-        return format_html('<a href="{}">{} articles</a>', url, image.uses)
+        label = "1 article" if image.uses == 1 else f"{image.uses} articles"
+        return format_html('<a href="{}">{}</a>', url, label)
