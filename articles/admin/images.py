@@ -16,6 +16,8 @@ from articles.imagemeta import read_photo_metadata
 from articles.models import Image, Photographer
 from articles.validators import validate_image_upload
 
+from .widgets import TagChoiceField
+
 THUMBNAIL_SIZE = (160, 120)
 
 
@@ -106,6 +108,13 @@ class ImageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(uses=Count("article_uses", distinct=True))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            return TagChoiceField(
+                model_field=db_field, admin_site=self.admin_site, required=False, label="Tags"
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:
