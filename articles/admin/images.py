@@ -26,7 +26,8 @@ class ImageAdminForm(forms.ModelForm):
     # pixels, wrong format) where forms.ImageField would say only "not a valid image".
     file = forms.FileField(
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        # No "currently: <link>" widget: originals have no public URL; the thumbnail shows it.
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=Image._meta.get_field("file").help_text,
     )
 
@@ -44,6 +45,7 @@ class ImageAdminForm(forms.ModelForm):
             "focal_y",
             "tags",
         ]
+        help_texts = {"photographer": "Credited under the photo as 'Photo: Name'."}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
