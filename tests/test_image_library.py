@@ -116,3 +116,21 @@ def test_image_list_filters_photos_that_are_still_needed(superuser_client):
     )
     assertContains(response, "Waiting for the file")
     assertContains(response, "needs photo")
+
+
+def test_upload_prefills_credit_from_xmp_when_there_is_no_exif(superuser_client):
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Description>'
+        b"<dc:creator><rdf:Seq><rdf:li>Maria Lens</rdf:li></rdf:Seq></dc:creator>"
+        b'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">Harvest in Minsk Region'
+        b"</rdf:li></rdf:Alt></dc:description>"
+        b"</rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    buffer = BytesIO()
+    PILImage.new("RGB", (40, 30), (10, 20, 30)).save(buffer, "JPEG", xmp=xmp)
+    post_upload(superuser_client, SimpleUploadedFile("x.jpg", buffer.getvalue()))
+    image = Image.objects.get()
+    assert image.credit == "Maria Lens"
+    assert image.caption == "Harvest in Minsk Region"
