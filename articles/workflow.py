@@ -58,6 +58,13 @@ TRANSITIONS = {
 
 # Writers may edit their own articles in these states; edits to a published one wait as a
 # pending revision until an editor publishes them.
+# How the timeline names each recorded event.
+EVENT_LABELS = {
+    **{name: transition.label for name, transition in TRANSITIONS.items()},
+    "schedule": "Scheduled",
+    "went_live": "Went live at its scheduled time",
+}
+
 # These act on the changes proposed to a published article, so they need some.
 PENDING_TRANSITIONS = frozenset({"publish_changes", "reject_changes"})
 

@@ -119,7 +119,11 @@ def test_full_story_from_writers_draft_to_readers_and_back(client, clock, writer
     assert client.get(reader_url).status_code == 404
     client.force_login(editor)
     timeline = client.get(change_url(article))
-    for text in ["Add a quote.", "Legal hold.", "In review &rarr; Changes requested"]:
+    for text in [
+        "Add a quote.",
+        "Legal hold.",
+        "Request changes, In review &rarr; Changes requested, by edith",
+    ]:
         assertContains(timeline, text)
 
 

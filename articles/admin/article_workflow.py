@@ -190,7 +190,10 @@ class WorkflowAdminMixin:
         return {
             "transitions": transitions,
             "transition_form": TransitionForm(prefix="workflow", offered=offered),
-            "events": obj.events.select_related("user"),
+            "events": [
+                (event, workflow.EVENT_LABELS.get(event.transition, event.transition))
+                for event in obj.events.select_related("user")
+            ],
             "corrections": obj.corrections.order_by("published_at", "id"),
             "problems": readiness.problems(obj),
             "warnings": readiness.warnings(obj),
