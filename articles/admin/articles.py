@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -151,6 +152,9 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         article = super().get_object(request, object_id, from_field)
+        if article is None and str(object_id).isdigit():
+            if Article.objects.filter(pk=object_id).exists():
+                raise PermissionDenied  # someone else's article: refused, not "missing"
         if article is not None:
             # Editing a live article continues from its pending changes, not the live text.
             article.pending_content = revisions.overlay_pending(article)
