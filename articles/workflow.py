@@ -56,8 +56,6 @@ TRANSITIONS = {
     ),
 }  # fmt: skip
 
-# Writers may edit their own articles in these states; edits to a published one wait as a
-# pending revision until an editor publishes them.
 # How the timeline names each recorded event.
 EVENT_LABELS = {
     **{name: transition.label for name, transition in TRANSITIONS.items()},
@@ -68,6 +66,8 @@ EVENT_LABELS = {
 # These act on the changes proposed to a published article, so they need some.
 PENDING_TRANSITIONS = frozenset({"publish_changes", "reject_changes"})
 
+# Writers may edit their own articles in these states; edits to a published one wait as a
+# pending revision until an editor publishes them.
 WRITER_EDITABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.PUBLISHED})
 WRITER_DELETABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
 
@@ -103,7 +103,10 @@ def can_edit(article: Article, user) -> bool:
 
 
 def can_delete(article: Article, user) -> bool:
-    """Nobody deletes a published article (unpublish it first); writers only their drafts."""
+    """Only superusers delete a published article (others unpublish it first); writers delete
+    only their own drafts."""
+    if user.is_superuser:
+        return True
     if not user.has_perm("articles.delete_article") or article.status == S.PUBLISHED:
         return False
     if is_editor(user):

@@ -257,3 +257,12 @@ def test_embargo_is_shown_in_the_list_and_on_the_article(client, editor):
     stamp = timezone.localtime(until).strftime("%d.%m.%Y %H:%M")
     assertContains(client.get(reverse(CHANGELIST)), f"until {stamp}")
     assertContains(client.get(change_url(article)), f"Embargoed until {stamp}")
+
+
+def test_superuser_can_delete_a_published_article(superuser_client):
+    live = make_article()
+    response = superuser_client.post(
+        reverse("admin:articles_article_delete", args=[live.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Article.objects.exists()
