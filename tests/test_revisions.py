@@ -80,7 +80,9 @@ def test_second_save_from_the_same_version_is_refused_and_keeps_both_texts(clien
     response = client.post(change_url(article), second_form)
     assert response.status_code == 200
     assertContains(response, "saved this article while you were editing it")
-    assertContains(response, revisions_url(article, a=0, b=0)[:-8])
+    diff_link = revisions_url(article, a=1, b=2).replace("&", "&amp;")
+    assertContains(response, f'href="{diff_link}"')
+    assertContains(client.get(revisions_url(article, a=1, b=2)), "Alice&#x27;s text.")
     assertContains(response, "Bob&#x27;s text.")
     article.refresh_from_db()
     assert article.body == "Alice's text."
