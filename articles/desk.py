@@ -29,6 +29,11 @@ def pending_changes():
     ).order_by("updated_at")
 
 
+def my_proposals(user):
+    """The user's proposed changes to live articles that still wait for an editor."""
+    return own_articles(pending_changes(), user).order_by("updated_at")
+
+
 def upcoming(now=None):
     return Article.objects.scheduled(now=now or timezone.now()).order_by("published_at")
 

@@ -135,6 +135,8 @@ def test_writers_edit_of_published_article_waits_until_an_editor_publishes(clien
         :2
     ] == [writer.author_profile.pk, co_author.pk]
     assertNotContains(reopened, 'value="Publish changes"')
+    desk = client.get(reverse("admin:articles_desk")).content.decode()
+    assert article.headline in desk[desk.index("waiting for an editor") :]
 
     client.force_login(editor)
     assertContains(client.get(reverse("admin:articles_desk")), article.headline)

@@ -102,6 +102,7 @@ class WorkflowAdminMixin:
         else:
             context["drafts"] = desk.my_drafts(user)
             context["returned"] = desk.returned_to(user)
+            context["proposals"] = desk.my_proposals(user)
         return TemplateResponse(request, "admin/articles/article/desk.html", context)
 
     def _visible_article(self, request, object_id):
