@@ -18,6 +18,11 @@ def published_tags():
     )
 
 
+def published_authors():
+    """Authors with at least one published article."""
+    return Author.objects.filter(bylines__article__in=Article.objects.published()).distinct()
+
+
 class ArticleFilter(django_filters.FilterSet):
     """Shaped like a ModelForm; the view passes ``Article.objects.published()`` as queryset."""
 
@@ -37,7 +42,7 @@ class ArticleFilter(django_filters.FilterSet):
     author = django_filters.ModelChoiceFilter(
         label="Author",
         field_name="bylines__author",
-        queryset=Author.objects.all(),
+        queryset=lambda request: published_authors(),
         to_field_name="slug",
         empty_label="All authors",
     )

@@ -44,7 +44,9 @@ def test_reader_sees_the_sample_article_with_headline_standfirst_and_subheadings
 
 def test_article_byline_links_the_author_and_posted_time_is_minsk_time(client, sample):
     response = client.get(SAMPLE_URL)
-    assertContains(response, 'By <a href="/author/igor-savostenko/" rel="author">Igor Savostenko</a>')
+    assertContains(
+        response, 'By <a href="/author/igor-savostenko/" rel="author">Igor Savostenko</a>'
+    )
     assertContains(response, 'datetime="2024-08-21T13:30:22+03:00"')
     assertContains(response, "Posted <time")
     assertContains(response, "21 August 2024, 13:30")
