@@ -178,3 +178,35 @@ def get_rendition(image, spec):
         rendition.file.delete(save=False)
         return Rendition.objects.get(image=image, spec=spec)
     return rendition
+
+
+PORTRAIT_SIZE = 320
+
+
+def portrait_url(author):
+    """The address of an author's square portrait, or '' when there is none; no query."""
+    if not author.portrait:
+        return ""
+    return reverse(
+        "articles:author_portrait",
+        kwargs={"slug": author.slug, "signature": signature(author.slug, author.portrait.name)},
+    )
+
+
+def portrait_file(author):
+    """The stored name of the author's square JPEG portrait, made on first request."""
+    name = f"renditions/portraits/{signature(author.slug, author.portrait.name)}.jpg"
+    storage = author.portrait.storage
+    if not storage.exists(name):
+        with author.portrait.open("rb") as handle, PILImage.open(handle) as source:
+            oriented = ImageOps.exif_transpose(source).convert("RGB")
+        box = _focal_crop_box(*oriented.size, 1, 1, None, 0.4)
+        square = oriented.resize(
+            (PORTRAIT_SIZE, PORTRAIT_SIZE), PILImage.Resampling.LANCZOS, box=box
+        )
+        clean = PILImage.new("RGB", square.size)
+        clean.paste(square)
+        buffer = BytesIO()
+        clean.save(buffer, "JPEG", quality=QUALITY["jpg"], optimize=True)
+        name = storage.save(name, ContentFile(buffer.getvalue()))
+    return name

@@ -46,10 +46,17 @@ def site_name():
     return settings.NEWSROOM_SITE_NAME
 
 
-def page_meta(request, *, title, description="", path=None, image=None, og_type="website"):
+def absolute(request, url):
+    """``url`` with scheme and host when there is a request to take them from."""
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def page_meta(
+    request, *, title, description="", path=None, image=None, og_type="website", noindex=False
+):
     """PageMeta with absolute URLs; page 2+ of a list keeps its page number in the canonical."""
-    canonical = request.build_absolute_uri(path or request.path)
-    page = request.GET.get("page", "")
+    canonical = absolute(request, path or request.path)
+    page = request.GET.get("page", "") if request is not None else ""
     if path is None and page.isdigit() and int(page) > 1:
         canonical = f"{canonical}?page={int(page)}"
     description = Truncator(" ".join(strip_tags(description or "").split())).chars(200)
@@ -57,9 +64,10 @@ def page_meta(request, *, title, description="", path=None, image=None, og_type=
         title=title,
         description=description or f"News and analysis from {site_name()}.",
         canonical=canonical,
-        image=request.build_absolute_uri(image) if image else "",
+        image=absolute(request, image) if image else "",
         og_type=og_type,
         site_name=site_name(),
+        noindex=noindex,
     )
 
 
@@ -137,7 +145,7 @@ def article_json_ld(article, request, *, hero_url=""):
         "@type": "NewsArticle",
         "headline": article.headline[:110],
         "description": article.seo_description or article.standfirst,
-        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+        "mainEntityOfPage": absolute(request, article.get_absolute_url()),
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": (article.last_published_at or article.published_at).isoformat()
         if article.published_at
@@ -146,18 +154,18 @@ def article_json_ld(article, request, *, hero_url=""):
             {
                 "@type": "Person",
                 "name": author.name,
-                "url": request.build_absolute_uri(author.get_absolute_url()),
+                "url": absolute(request, author.get_absolute_url()),
             }
             for author in article.byline_authors
         ],
         "publisher": {
             "@type": "NewsMediaOrganization",
             "name": site_name(),
-            "url": request.build_absolute_uri("/"),
+            "url": absolute(request, "/"),
         },
     }
     if hero_url:
-        data["image"] = [request.build_absolute_uri(hero_url)]
+        data["image"] = [absolute(request, hero_url)]
     if article.section_id:
         data["articleSection"] = article.section.name
     keywords = [tag.name for tag in article.tags.all()]
@@ -166,10 +174,10 @@ def article_json_ld(article, request, *, hero_url=""):
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES))
 
 
-def article_page_context(article, request, *, now=None):
+def article_page_context(article, request=None, *, now=None):
     """The context of ``articles/article_detail.html``; staff preview renders the same page.
 
-    The hero photo is shown above the text with its credit; when the body also places it,
+    An article that is not live (a preview) is marked noindex. The hero photo is shown above the text with its credit; when the body also places it,
     that slot is dropped so no photo appears twice.
     """
     images = {use.image.key: use.image for use in article.image_uses.all()}
@@ -204,6 +212,7 @@ def article_page_context(article, request, *, now=None):
             path=article.get_absolute_url(),
             image=hero_url,
             og_type="article",
+            noindex=not article.is_live,
         ),
     }
 

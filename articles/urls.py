@@ -13,6 +13,11 @@ urlpatterns = [
     path("section/<slug:slug>/", views.section_detail, name="section"),
     path("tag/<slug:slug>/", views.tag_detail, name="tag"),
     path("author/<slug:slug>/", views.author_detail, name="author"),
+    path(
+        "author/<slug:slug>/portrait-<str:signature>.jpg",
+        views.author_portrait,
+        name="author_portrait",
+    ),
     path("photographer/<slug:slug>/", views.photographer_detail, name="photographer"),
     path("articles/", views.article_list, name="list"),
     path("search/", views.search, name="search"),

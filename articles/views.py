@@ -115,6 +115,7 @@ def author_detail(request, slug):
         description=author.bio or f"Articles by {author.name}.",
         articles=listing(request).by_author(author).distinct(),
         author=author,
+        portrait=renditions.portrait_url(author),
     )
 
 
@@ -203,6 +204,18 @@ def robots_txt(request):
     news = request.build_absolute_uri("/news-sitemap.xml")
     lines = ["User-agent: *", "Disallow: /admin/", "", f"Sitemap: {sitemap}", f"Sitemap: {news}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def author_portrait(request, slug, signature):
+    """An author's portrait as a small square JPEG; the upload itself is never served."""
+    author = get_object_or_404(Author.objects.exclude(portrait=""), slug=slug)
+    if not renditions.signature_is_valid(author.slug, author.portrait.name, signature):
+        raise Http404("No such portrait.")
+    name = renditions.portrait_file(author)
+    response = FileResponse(author.portrait.storage.open(name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_safe

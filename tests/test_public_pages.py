@@ -232,3 +232,20 @@ def test_photographer_of_a_body_photo_is_linked_and_lists_the_article(client):
     page = client.get("/photographer/ana-lens/")
     assertContains(page, article.headline)
     assertContains(page, f"/photos/{image.key}/")
+
+
+def test_article_page_context_renders_a_draft_for_preview_marked_noindex(rf):
+    from django.template.loader import render_to_string
+
+    from articles.selectors import article_page_context
+
+    draft = make_article(headline="Draft for preview", status=Article.Status.DRAFT)
+    html = render_to_string(
+        "articles/article_detail.html", article_page_context(draft, rf.get("/preview/"))
+    )
+    assert "Draft for preview</h1>" in html
+    assert '<meta name="robots" content="noindex">' in html
+    live = make_article(headline="Live one")
+    assert "noindex" not in render_to_string(
+        "articles/article_detail.html", article_page_context(live)
+    )

@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains
 
 from articles import renditions
 from articles.models import Article, Image, Rendition
-from tests.factories import make_article, make_image, make_photographer
+from tests.factories import make_article, make_author, make_image, make_photographer
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +170,19 @@ def test_article_images_have_size_alt_and_lazy_loading_below_the_fold(client):
     assert 'loading="lazy"' in body_tag
     assertContains(response, '<source type="image/webp"', count=2)
     assert "/media/" not in html
+
+
+def test_author_portrait_is_served_as_a_small_square_at_a_signed_address(client):
+    author = make_author(slug="ann", name="Ann")
+    author.portrait = upload(PILImage.new("RGB", (600, 900), (10, 120, 10)), name="ann.jpg")
+    author.save()
+    response = client.get("/author/ann/")
+    portrait = renditions.portrait_url(author)
+    assertContains(response, f'src="{portrait}"')
+    assertContains(response, 'alt="Portrait of Ann"')
+    served = client.get(portrait)
+    assert served["Content-Type"] == "image/jpeg"
+    with PILImage.open(BytesIO(b"".join(served.streaming_content))) as image:
+        assert image.size == (320, 320)
+    assert client.get("/author/ann/portrait-forged.jpg").status_code == 404
+    assert "portraits/" not in portrait and "/media/" not in portrait

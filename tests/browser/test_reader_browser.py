@@ -48,15 +48,19 @@ def load_every_image(page):
         "document.querySelectorAll('img[loading=lazy]').forEach(img => img.loading = 'eager')"
     )
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("[...document.images].every(img => img.complete)")
+    page.wait_for_function(
+        "[...document.images].every(img => img.complete && img.naturalWidth > 0)"
+    )
+    page.evaluate("Promise.all([...document.images].map(img => img.decode()))")
 
 
 def screenshot(page, folder, name):
+    """Phone and desktop full-page shots; each width reloads so srcset picks its own file."""
     for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(viewport)
+        page.reload()
         load_every_image(page)
         page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(DESKTOP)
 
 
 def test_reader_opens_home_and_follows_the_sample_article(live_server, site, page, screenshots):
