@@ -15,6 +15,7 @@ from articles.models import Article
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 SNIPPET_CHARS = 220
+BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|figure)>", re.IGNORECASE)
 WORD = re.compile(r"\w+", re.UNICODE)
 # Where a word is found decides its weight: headline over standfirst over body.
 WEIGHTS = (("headline", 5), ("standfirst", 3), ("body", 1))
@@ -70,13 +71,21 @@ def highlight(text, terms):
 
 
 def snippet(html, terms, length=SNIPPET_CHARS):
-    """Plain text around the first term found in ``html``, highlighted."""
-    text = " ".join(strip_tags(html or "").split())
-    match = _pattern(terms).search(text) if terms else None
-    start = 0 if match is None else max(match.start() - length // 3, 0)
-    if start:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < match.start() else start
+    """Plain text of the first paragraph that holds a term, cut around it and highlighted."""
+    blocks = [" ".join(strip_tags(block).split()) for block in BLOCK_END.split(html or "")]
+    blocks = [block for block in blocks if block]
+    if not blocks:
+        return ""
+    pattern = _pattern(terms) if terms else None
+    text, match = blocks[0], None
+    for block in blocks:
+        match = pattern.search(block) if pattern else None
+        if match:
+            text = block
+            break
+    start = 0
+    if match and match.end() > length - 20:
+        start = max(text.rfind(" ", 0, max(match.start() - length // 3, 0)) + 1, 0)
     excerpt = text[start : start + length]
     prefix = "… " if start else ""
     suffix = " …" if start + length < len(text) else ""

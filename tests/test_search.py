@@ -4,7 +4,7 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from articles.search import highlight, search_articles, search_terms
+from articles.search import highlight, search_articles, search_terms, snippet
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +95,11 @@ def test_highlight_escapes_html_around_the_marks():
     assert highlight("<b>China</b> & co", ["china"]) == (
         "&lt;b&gt;<mark>China</mark>&lt;/b&gt; &amp; co"
     )
+
+
+def test_excerpt_is_taken_from_the_paragraph_that_matches():
+    html = "<p>Opening words.</p><h2>Subheading</h2><p>The railway from Minsk.</p>"
+    assert snippet(html, ["railway"]) == "The <mark>railway</mark> from Minsk."
+    long_paragraph = "<p>" + "word " * 100 + "railway at the end.</p>"
+    cut = snippet(long_paragraph, ["railway"])
+    assert cut.startswith("… word") and "<mark>railway</mark>" in cut
