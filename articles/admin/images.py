@@ -16,6 +16,8 @@ from articles.imagemeta import read_photo_metadata
 from articles.models import Image, Photographer
 from articles.validators import validate_image_upload
 
+from .widgets import TagChoiceField
+
 THUMBNAIL_SIZE = (160, 120)
 
 
@@ -24,7 +26,8 @@ class ImageAdminForm(forms.ModelForm):
     # pixels, wrong format) where forms.ImageField would say only "not a valid image".
     file = forms.FileField(
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        # No "currently: <link>" widget: originals have no public URL; the thumbnail shows it.
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=Image._meta.get_field("file").help_text,
     )
 
@@ -42,6 +45,7 @@ class ImageAdminForm(forms.ModelForm):
             "focal_y",
             "tags",
         ]
+        help_texts = {"photographer": "Credited under the photo as 'Photo: Name'."}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -82,12 +86,11 @@ class ImageAdmin(admin.ModelAdmin):
     form = ImageAdminForm
     list_display = [
         "thumbnail",
-        "__str__",
+        "caption_or_alt",
         "reference",
         "dimensions",
         "credit_display",
         "is_placeholder",
-        "uploaded_at",
         "use_count",
     ]
     list_filter = ["is_placeholder", "photographer", "uploaded_at"]
@@ -107,6 +110,13 @@ class ImageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(uses=Count("article_uses", distinct=True))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            return TagChoiceField(
+                model_field=db_field, admin_site=self.admin_site, required=False, label="Tags"
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -142,6 +152,10 @@ class ImageAdmin(admin.ModelAdmin):
         url = reverse("admin:articles_image_thumbnail", args=[image.pk])
         return format_html('<img src="{}" alt="" style="max-width:160px;max-height:120px">', url)
 
+    @admin.display(description="caption", ordering="caption")
+    def caption_or_alt(self, image):
+        return image.caption or image.alt_text or "(no caption)"
+
     @admin.display(description="reference to paste in a body")
     def reference(self, image):
         return format_html("<code>{}</code>", image.reference) if image.pk else "-"
@@ -160,4 +174,5 @@ class ImageAdmin(admin.ModelAdmin):
             reverse("admin:articles_article_changelist")
             + f"?image_uses__image__id__exact={image.pk}"
         )
-        return format_html('<a href="{}">{} articles</a>', url, image.uses)
+        label = "1 article" if image.uses == 1 else f"{image.uses} articles"
+        return format_html('<a href="{}">{}</a>', url, label)
