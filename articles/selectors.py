@@ -1,13 +1,14 @@
 """Reads that span several models for the reader pages. Views stay thin; templates get data."""
 
+import datetime
 import json
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -18,7 +19,7 @@ from articles.rendering import insert_figures
 
 RELATED_COUNT = 4
 # An "Updated" note is shown only for a change made this long after posting.
-UPDATE_THRESHOLD = timedelta(minutes=5)
+UPDATE_THRESHOLD = datetime.timedelta(minutes=5)
 JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
@@ -69,6 +70,23 @@ def page_meta(
         site_name=site_name(),
         noindex=noindex,
     )
+
+
+def archive_articles(articles, *, year, month=None, day=None):
+    """(articles of that year, month or day in the newsroom's time zone, its title).
+
+    Raises ValueError for a date that does not exist, such as 31 February.
+    """
+    date = datetime.date(year, month or 1, day or 1)
+    articles = articles.filter(published_at__year=year)
+    title_format = "Y"
+    if month:
+        articles = articles.filter(published_at__month=month)
+        title_format = "F Y"
+    if day:
+        articles = articles.filter(published_at__day=day)
+        title_format = "j F Y"
+    return articles, format_date(date, title_format)
 
 
 def nav_sections():

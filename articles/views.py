@@ -1,11 +1,8 @@
 """Reader pages. Every list starts from ``Article.objects.published()``; reads live in selectors."""
 
-import datetime
-
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dateformat import format as format_date
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
@@ -22,7 +19,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def listing(request):
+def listing():
     return Article.objects.published().for_listing().latest()
 
 
@@ -33,7 +30,7 @@ def render_page(request, template, context, *, status=200):
 
 @require_safe
 def home(request):
-    page = paginate(request, listing(request))
+    page = paginate(request, listing())
     articles = list(page.object_list)
     lead = articles.pop(0) if page.number == 1 and articles else None
     context = {
@@ -83,7 +80,7 @@ def section_detail(request, slug):
         "articles/section_detail.html",
         title=section.name,
         description=section.description,
-        articles=listing(request).in_section(section),
+        articles=listing().in_section(section),
         section=section,
     )
 
@@ -100,7 +97,7 @@ def tag_detail(request, slug):
         "articles/tag_detail.html",
         title=tag.name,
         description=f"Articles tagged {tag.name}.",
-        articles=listing(request).tagged(tag),
+        articles=listing().tagged(tag),
         tag=tag,
     )
 
@@ -113,7 +110,7 @@ def author_detail(request, slug):
         "articles/author_detail.html",
         title=author.name,
         description=author.bio or f"Articles by {author.name}.",
-        articles=listing(request).by_author(author).distinct(),
+        articles=listing().by_author(author).distinct(),
         author=author,
         portrait=renditions.portrait_url(author),
     )
@@ -128,7 +125,7 @@ def photographer_detail(request, slug):
         "articles/photographer_detail.html",
         title=photographer.name,
         description=f"Photos by {photographer.name}.",
-        articles=listing(request).by_photographer(photographer),
+        articles=listing().by_photographer(photographer),
         photographer=photographer,
         photos=list(photos.order_by("-uploaded_at", "-id")[:24]),
     )
@@ -136,7 +133,7 @@ def photographer_detail(request, slug):
 
 @require_safe
 def archive(request, year=None, month=None, day=None):
-    articles = listing(request)
+    articles = listing()
     if year is None:
         months = articles.order_by().datetimes("published_at", "month", order="DESC")
         context = {
@@ -145,31 +142,21 @@ def archive(request, year=None, month=None, day=None):
         }
         return render_page(request, "articles/archive_index.html", context)
     try:
-        date = datetime.date(year, month or 1, day or 1)
+        articles, title = selectors.archive_articles(articles, year=year, month=month, day=day)
     except ValueError as error:
         raise Http404("No such date.") from error
-    articles = articles.filter(published_at__year=year)
-    date_format = "Y"
-    if month:
-        articles = articles.filter(published_at__month=month)
-        date_format = "F Y"
-    if day:
-        articles = articles.filter(published_at__day=day)
-        date_format = "j F Y"
-    title = format_date(date, date_format)
     return _list_page(
         request,
         "articles/archive.html",
         title=title,
         description=f"Articles published in {title}.",
         articles=articles,
-        date=date,
     )
 
 
 @require_safe
 def article_list(request):
-    published = listing(request)
+    published = listing()
     finder = ArticleFilter(request.GET or None, queryset=published, request=request)
     return _list_page(
         request,
