@@ -222,6 +222,7 @@ def article_page_context(article, request=None, *, now=None):
         "previous": previous,
         "next": following,
         "nav_sections": nav_sections(),
+        "site_name": site_name(),
         "json_ld": article_json_ld(article, request, hero_url=hero_url),
         "meta": page_meta(
             request,

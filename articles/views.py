@@ -25,6 +25,7 @@ def listing():
 
 def render_page(request, template, context, *, status=200):
     context.setdefault("nav_sections", selectors.nav_sections())
+    context.setdefault("site_name", selectors.site_name())
     return render(request, template, context, status=status)
 
 
