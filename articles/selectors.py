@@ -165,7 +165,9 @@ def article_json_ld(article, request, *, hero_url=""):
         "description": article.seo_description or article.standfirst,
         "mainEntityOfPage": absolute(request, article.get_absolute_url()),
         "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": (article.last_published_at or article.published_at).isoformat()
+        "dateModified": max(
+            filter(None, [article.published_at, article.last_published_at])
+        ).isoformat()
         if article.published_at
         else None,
         "author": [
@@ -195,8 +197,9 @@ def article_json_ld(article, request, *, hero_url=""):
 def article_page_context(article, request=None, *, now=None):
     """The context of ``articles/article_detail.html``; staff preview renders the same page.
 
-    An article that is not live (a preview) is marked noindex. The hero photo is shown above the text with its credit; when the body also places it,
-    that slot is dropped so no photo appears twice.
+    An article that is not live (a preview) is marked noindex. The hero photo is shown above
+    the text with its credit; when the body also places it, that slot is dropped so no photo
+    appears twice.
     """
     images = {use.image.key: use.image for use in article.image_uses.all()}
     hero = article.hero_image if has_picture(article.hero_image) else None
