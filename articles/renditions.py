@@ -10,6 +10,8 @@ import secrets
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.signing import Signer
@@ -210,3 +212,46 @@ def portrait_file(author):
         clean.save(buffer, "JPEG", quality=QUALITY["jpg"], optimize=True)
         name = storage.save(name, ContentFile(buffer.getvalue()))
     return name
+
+
+PREVIEW_COOKIE = "photo_preview"
+PREVIEW_SECONDS = 60 * 60
+PREVIEW_MAX_KEYS = 200
+_PREVIEW_SALT = "articles.renditions.preview"
+
+
+def _preview_keys(request):
+    value = request.COOKIES.get(PREVIEW_COOKIE, "")
+    if not value:
+        return []
+    try:
+        return signing.loads(value, salt=_PREVIEW_SALT, max_age=PREVIEW_SECONDS)
+    except signing.BadSignature:
+        return []
+
+
+def allow_preview_photos(request, response, article):
+    """Let this browser see the article's photos for an hour, whatever their state.
+
+    For staff previews and share links: photos of an unpublished article are otherwise
+    refused. The grant is a signed cookie sent only to rendition addresses.
+    """
+    keys = {use.image.key for use in article.image_uses.all()}
+    if article.hero_image_id:
+        keys.add(article.hero_image.key)
+    keys = sorted(keys | set(_preview_keys(request)))[:PREVIEW_MAX_KEYS]
+    response.set_cookie(
+        PREVIEW_COOKIE,
+        signing.dumps(keys, salt=_PREVIEW_SALT),
+        max_age=PREVIEW_SECONDS,
+        path="/photos/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def preview_allows(request, key):
+    """Whether a preview granted this browser the photo ``key``."""
+    return key in _preview_keys(request)

@@ -208,17 +208,24 @@ def author_portrait(request, slug, signature):
 
 @require_safe
 def rendition(request, key, signature, spec):
-    """Serve one rendition of a photo that a published article shows; staff see any photo."""
+    """Serve one rendition of a photo that a published article shows.
+
+    Staff, and browsers holding a preview grant for the photo, may also see unpublished ones.
+    """
     if spec not in renditions.SPECS or not renditions.signature_is_valid(key, spec, signature):
         raise Http404("No such picture.")
-    staff = request.user.is_active and request.user.is_staff
-    images = Image.objects.all() if staff else Image.objects.public()
-    image = get_object_or_404(images.exclude(file=""), key=key)
+    image = Image.objects.public().exclude(file="").filter(key=key).first()
+    private = image is None
+    if private:
+        staff = request.user.is_active and request.user.is_staff
+        if not (staff or renditions.preview_allows(request, key)):
+            raise Http404("No such picture.")
+        image = get_object_or_404(Image.objects.exclude(file=""), key=key)
     stored = renditions.get_rendition(image, spec)
     response = FileResponse(
         stored.file.open("rb"), content_type=renditions.FORMATS[spec.rsplit(".", 1)[1]]
     )
-    if staff:
+    if private:
         response["Cache-Control"] = "private, no-store"
     else:
         response["Cache-Control"] = "public, max-age=86400"

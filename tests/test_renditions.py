@@ -186,3 +186,21 @@ def test_author_portrait_is_served_as_a_small_square_at_a_signed_address(client)
         assert image.size == (320, 320)
     assert client.get("/author/ann/portrait-forged.jpg").status_code == 404
     assert "portraits/" not in portrait and "/media/" not in portrait
+
+
+def test_preview_grant_lets_a_share_link_reviewer_see_only_that_articles_photos(client, rf):
+    from django.http import HttpResponse
+
+    shown, other = make_image(), make_image()
+    draft = make_article(hero_image=shown, status=Article.Status.DRAFT)
+    make_article(hero_image=other, status=Article.Status.DRAFT)
+    response = renditions.allow_preview_photos(rf.get("/preview/x/"), HttpResponse(), draft)
+    cookie = response.cookies[renditions.PREVIEW_COOKIE]
+    assert cookie["path"] == "/photos/" and cookie["httponly"]
+    client.cookies[renditions.PREVIEW_COOKIE] = cookie.value
+    granted, _ = fetch(client, shown, "width-480.jpg")
+    assert granted.status_code == 200
+    assert "no-store" in granted["Cache-Control"]
+    assert fetch(client, other, "width-480.jpg")[0].status_code == 404
+    client.cookies[renditions.PREVIEW_COOKIE] = cookie.value[:-2] + "xx"
+    assert fetch(client, shown, "width-480.jpg")[0].status_code == 404
