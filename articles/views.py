@@ -1,69 +1,232 @@
+"""Reader pages. Every list starts from ``Article.objects.published()``; reads live in selectors."""
+
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles.models import Article, Author, Photographer, Section
-from articles.rendering import insert_figures
+from articles import renditions, selectors
+from articles.filters import ArticleFilter
+from articles.models import Article, Author, Image, OldSlug, Photographer, Section
+from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
 
-PAGE_SIZE = 20
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+PAGE_SIZE = 12
 
 
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def listing():
+    return Article.objects.published().for_listing().latest()
+
+
+def render_page(request, template, context, *, status=200):
+    context.setdefault("nav_sections", selectors.nav_sections())
+    context.setdefault("site_name", selectors.site_name())
+    return render(request, template, context, status=status)
+
+
+@require_safe
 def home(request):
-    articles = Article.objects.published().for_listing().latest()
-    return render(request, "articles/home.html", {"page": paginate(request, articles)})
+    page = paginate(request, listing())
+    articles = list(page.object_list)
+    lead = articles.pop(0) if page.number == 1 and articles else None
+    context = {
+        "lead": lead,
+        "articles": articles,
+        "page": page,
+        "meta": selectors.page_meta(
+            request,
+            title=selectors.site_name(),
+            path="/" if page.number == 1 else None,
+            image=selectors.share_image_url(lead.hero_image) if lead else None,
+        ),
+    }
+    return render_page(request, "articles/home.html", context)
 
 
+@require_safe
 def article_detail(request, year, month, day, slug):
-    article = get_object_or_404(
-        Article.objects.published()
-        .for_listing()
-        .prefetch_related("image_uses__image__photographer"),
-        slug=slug,
-    )
-    images = {use.image.key: use.image for use in article.image_uses.all()}
-    body = insert_figures(article.body_html, images)
-    return render(request, "articles/article_detail.html", {"article": article, "body": body})
+    published = Article.objects.published()
+    article = selectors.article_for_page(published).filter(slug=slug).first()
+    if article is None:
+        old = get_object_or_404(OldSlug.objects.filter(article__in=published), slug=slug)
+        return redirect(old.article, permanent=True)
+    if request.path != article.get_absolute_url():
+        return redirect(article, permanent=True)
+    context = selectors.article_page_context(article, request)
+    return render_page(request, "articles/article_detail.html", context)
 
 
+def _list_page(request, template, *, title, description, articles, **extra):
+    page = paginate(request, articles)
+    context = {
+        "title": title,
+        "page": page,
+        "articles": page.object_list,
+        "meta": selectors.page_meta(request, title=title, description=description),
+        **extra,
+    }
+    return render_page(request, template, context)
+
+
+@require_safe
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    articles = Article.objects.published().in_section(section).for_listing().latest()
-    return render(
+    return _list_page(
         request,
-        "articles/article_list.html",
-        {"title": section.name, "page": paginate(request, articles)},
+        "articles/section_detail.html",
+        title=section.name,
+        description=section.description,
+        articles=listing().in_section(section),
+        section=section,
     )
 
 
+@require_safe
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.published().tagged(tag).for_listing().latest()
-    return render(
+    published = Article.objects.published()
+    tag = get_object_or_404(
+        Tag.objects.filter(articles_taggedarticle_items__content_object__in=published).distinct(),
+        slug=slug,
+    )
+    return _list_page(
         request,
-        "articles/article_list.html",
-        {"title": tag.name, "page": paginate(request, articles)},
+        "articles/tag_detail.html",
+        title=tag.name,
+        description=f"Articles tagged {tag.name}.",
+        articles=listing().tagged(tag),
+        tag=tag,
     )
 
 
+@require_safe
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.published().by_author(author).for_listing().latest()
-    return render(
+    return _list_page(
         request,
-        "articles/article_list.html",
-        {"title": author.name, "page": paginate(request, articles)},
+        "articles/author_detail.html",
+        title=author.name,
+        description=author.bio or f"Articles by {author.name}.",
+        articles=listing().by_author(author).distinct(),
+        author=author,
+        portrait=renditions.portrait_url(author),
     )
 
 
+@require_safe
 def photographer_detail(request, slug):
     photographer = get_object_or_404(Photographer, slug=slug)
-    articles = Article.objects.published().by_photographer(photographer).for_listing().latest()
-    return render(
+    photos = Image.objects.public().filter(photographer=photographer).exclude(file="").with_credit()
+    return _list_page(
+        request,
+        "articles/photographer_detail.html",
+        title=photographer.name,
+        description=f"Photos by {photographer.name}.",
+        articles=listing().by_photographer(photographer),
+        photographer=photographer,
+        photos=list(photos.order_by("-uploaded_at", "-id")[:24]),
+    )
+
+
+@require_safe
+def archive(request, year=None, month=None, day=None):
+    articles = listing()
+    if year is None:
+        months = articles.order_by().datetimes("published_at", "month", order="DESC")
+        context = {
+            "months": months,
+            "meta": selectors.page_meta(request, title="Archive"),
+        }
+        return render_page(request, "articles/archive_index.html", context)
+    try:
+        articles, title = selectors.archive_articles(articles, year=year, month=month, day=day)
+    except ValueError as error:
+        raise Http404("No such date.") from error
+    return _list_page(
+        request,
+        "articles/archive.html",
+        title=title,
+        description=f"Articles published in {title}.",
+        articles=articles,
+    )
+
+
+@require_safe
+def article_list(request):
+    published = listing()
+    finder = ArticleFilter(request.GET or None, queryset=published, request=request)
+    return _list_page(
         request,
         "articles/article_list.html",
-        {"title": photographer.name, "page": paginate(request, articles)},
+        title="All articles",
+        description="Find articles by section, tag, author and date.",
+        articles=finder.qs,
+        filter=finder,
     )
+
+
+@require_safe
+def search(request):
+    query = request.GET.get("q", "")[:MAX_QUERY_CHARS]
+    terms = search_terms(query)
+    results = search_articles(query).for_listing()
+    return _list_page(
+        request,
+        "articles/search.html",
+        title=f"Search: {query}" if terms else "Search",
+        description="Search the articles.",
+        articles=results,
+        query=query,
+        terms=terms,
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def robots_txt(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    news = request.build_absolute_uri("/news-sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", "", f"Sitemap: {sitemap}", f"Sitemap: {news}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def author_portrait(request, slug, signature):
+    """An author's portrait as a small square JPEG; the upload itself is never served."""
+    author = get_object_or_404(Author.objects.exclude(portrait=""), slug=slug)
+    if not renditions.signature_is_valid(author.slug, author.portrait.name, signature):
+        raise Http404("No such portrait.")
+    name = renditions.portrait_file(author)
+    response = FileResponse(author.portrait.storage.open(name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_safe
+def rendition(request, key, signature, spec):
+    """Serve one rendition of a photo that a published article shows.
+
+    Staff, and browsers holding a preview grant for the photo, may also see unpublished ones.
+    """
+    if spec not in renditions.SPECS or not renditions.signature_is_valid(key, spec, signature):
+        raise Http404("No such picture.")
+    image = Image.objects.public().exclude(file="").filter(key=key).first()
+    private = image is None
+    if private:
+        staff = request.user.is_active and request.user.is_staff
+        if not (staff or renditions.preview_allows(request, key)):
+            raise Http404("No such picture.")
+        image = get_object_or_404(Image.objects.exclude(file=""), key=key)
+    stored = renditions.get_rendition(image, spec)
+    response = FileResponse(
+        stored.file.open("rb"), content_type=renditions.FORMATS[spec.rsplit(".", 1)[1]]
+    )
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    else:
+        response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,257 @@
+"""Resized copies of library photos for readers, made with Pillow on first request and kept.
+
+A rendition is addressed by ``/photos/<key>/<signature>/<spec>``: the signature is an HMAC of
+key and spec under SECRET_KEY, so nobody can ask for a size we do not offer, and the address
+says nothing about the original file. Building a URL touches neither the database nor the
+disk, so pages cost the same number of queries however many photos they show.
+"""
+
+import secrets
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.signing import Signer
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from PIL import Image as PILImage
+from PIL import ImageOps
+
+from articles.models import Rendition
+
+WIDTHS = (480, 800, 1200, 1600)
+CARD_SIZES = ((480, 270), (800, 450))  # 16:9 crops for teaser cards
+FORMATS = {"webp": "image/webp", "jpg": "image/jpeg"}
+SPECS = frozenset(
+    [f"width-{width}.{fmt}" for width in WIDTHS for fmt in FORMATS]
+    + [f"fill-{w}x{h}.{fmt}" for w, h in CARD_SIZES for fmt in FORMATS]
+)
+QUALITY = {"webp": 80, "jpg": 82}
+
+_signer = Signer(salt="articles.renditions")
+
+
+class UnknownSpec(ValueError):
+    """A rendition spec we do not offer."""
+
+
+@dataclass(frozen=True)
+class Source:
+    url: str
+    width: int
+
+
+def signature(key, spec):
+    return _signer.signature(f"{key}/{spec}")[:22]
+
+
+def signature_is_valid(key, spec, given):
+    return secrets.compare_digest(signature(key, spec), given)
+
+
+def rendition_url(image, spec):
+    """The public address of one rendition; no query, no file access."""
+    if spec not in SPECS:
+        raise UnknownSpec(spec)
+    return reverse(
+        "articles:rendition",
+        kwargs={"key": image.key, "signature": signature(image.key, spec), "spec": spec},
+    )
+
+
+def oriented_size(image):
+    """(width, height) as readers see the photo, after EXIF orientation; cached per file."""
+    if not image.file:
+        return (0, 0)
+    cache_key = f"renditions:size:{image.key}:{image.file.name}"
+    size = cache.get(cache_key)
+    if size is None:
+        try:
+            with image.file.open("rb") as handle, PILImage.open(handle) as source:
+                width, height = source.size
+                if source.getexif().get(0x0112, 1) in {5, 6, 7, 8}:
+                    width, height = height, width
+        except OSError:
+            # A missing or unreadable file: trust the stored size and do not remember it.
+            return (image.width or 0, image.height or 0)
+        size = (width, height)
+        cache.set(cache_key, size, None)
+    return tuple(size)
+
+
+def _width_sources(image, fmt):
+    width, _ = oriented_size(image)
+    sources = []
+    for target in WIDTHS:
+        actual = min(target, width) if width else target
+        if sources and actual == sources[-1].width:
+            break
+        sources.append(Source(rendition_url(image, f"width-{target}.{fmt}"), actual))
+    return sources
+
+
+def picture(image, *, crop=False):
+    """What the ``<picture>`` partial needs: WebP and JPEG srcsets, a fallback src and size."""
+    if crop:
+        webp = [Source(rendition_url(image, f"fill-{w}x{h}.webp"), w) for w, h in CARD_SIZES]
+        jpeg = [Source(rendition_url(image, f"fill-{w}x{h}.jpg"), w) for w, h in CARD_SIZES]
+        width, height = CARD_SIZES[0]
+    else:
+        webp = _width_sources(image, "webp")
+        jpeg = _width_sources(image, "jpg")
+        width, height = oriented_size(image)
+    return {
+        "webp_srcset": ", ".join(f"{s.url} {s.width}w" for s in webp),
+        "jpeg_srcset": ", ".join(f"{s.url} {s.width}w" for s in jpeg),
+        "src": jpeg[min(1, len(jpeg) - 1)].url,
+        "width": width,
+        "height": height,
+    }
+
+
+def parse_spec(spec):
+    """'width-800.webp' -> ('width', 800, None, 'webp'); raises UnknownSpec for anything else."""
+    if spec not in SPECS:
+        raise UnknownSpec(spec)
+    name, fmt = spec.rsplit(".", 1)
+    kind, size = name.split("-", 1)
+    if kind == "width":
+        return kind, int(size), None, fmt
+    width, height = size.split("x")
+    return kind, int(width), int(height), fmt
+
+
+def _focal_crop_box(width, height, target_width, target_height, focal_x, focal_y):
+    """The largest box of the target's shape that keeps the focal point as central as possible."""
+    ratio = target_width / target_height
+    if width / height > ratio:
+        box_width, box_height = round(height * ratio), height
+    else:
+        box_width, box_height = width, round(width / ratio)
+    centre_x = (0.5 if focal_x is None else focal_x) * width
+    centre_y = (0.5 if focal_y is None else focal_y) * height
+    left = min(max(round(centre_x - box_width / 2), 0), width - box_width)
+    top = min(max(round(centre_y - box_height / 2), 0), height - box_height)
+    return (left, top, left + box_width, top + box_height)
+
+
+def render(image, spec):
+    """(bytes, size) of one rendition: oriented, resized or cropped, every metadata block dropped."""
+    kind, width, height, fmt = parse_spec(spec)
+    with image.file.open("rb") as handle, PILImage.open(handle) as source:
+        picture_ = ImageOps.exif_transpose(source)
+        picture_ = picture_.convert("RGB")
+    if kind == "fill":
+        box = _focal_crop_box(*picture_.size, width, height, image.focal_x, image.focal_y)
+        picture_ = picture_.resize((width, height), PILImage.Resampling.LANCZOS, box=box)
+    elif picture_.width > width:
+        new_height = round(picture_.height * width / picture_.width)
+        picture_ = picture_.resize((width, new_height), PILImage.Resampling.LANCZOS)
+    # A fresh image carries no EXIF, GPS, XMP, IPTC or ICC block from the original.
+    clean = PILImage.new("RGB", picture_.size)
+    clean.paste(picture_)
+    buffer = BytesIO()
+    if fmt == "webp":
+        clean.save(buffer, "WEBP", quality=QUALITY[fmt], method=4)
+    else:
+        clean.save(buffer, "JPEG", quality=QUALITY[fmt], optimize=True, progressive=True)
+    return buffer.getvalue(), clean.size
+
+
+def get_rendition(image, spec):
+    """The stored rendition for (image, spec), made on first use; safe when requests race."""
+    parse_spec(spec)
+    existing = Rendition.objects.filter(image=image, spec=spec).first()
+    if existing is not None:
+        return existing
+    extension = spec.rsplit(".", 1)[1]
+    content, (width, height) = render(image, spec)
+    rendition = Rendition(image=image, spec=spec)
+    rendition.file.save(f"{secrets.token_hex(16)}.{extension}", ContentFile(content), save=False)
+    # Set after the file: the field's own dimension probe does not read every WebP.
+    rendition.width, rendition.height = width, height
+    try:
+        with transaction.atomic():
+            rendition.save()
+    except IntegrityError:
+        rendition.file.delete(save=False)
+        return Rendition.objects.get(image=image, spec=spec)
+    return rendition
+
+
+PORTRAIT_SIZE = 320
+
+
+def portrait_url(author):
+    """The address of an author's square portrait, or '' when there is none; no query."""
+    if not author.portrait:
+        return ""
+    return reverse(
+        "articles:author_portrait",
+        kwargs={"slug": author.slug, "signature": signature(author.slug, author.portrait.name)},
+    )
+
+
+def portrait_file(author):
+    """The stored name of the author's square JPEG portrait, made on first request."""
+    name = f"renditions/portraits/{signature(author.slug, author.portrait.name)}.jpg"
+    storage = author.portrait.storage
+    if not storage.exists(name):
+        with author.portrait.open("rb") as handle, PILImage.open(handle) as source:
+            oriented = ImageOps.exif_transpose(source).convert("RGB")
+        box = _focal_crop_box(*oriented.size, 1, 1, None, 0.4)
+        square = oriented.resize(
+            (PORTRAIT_SIZE, PORTRAIT_SIZE), PILImage.Resampling.LANCZOS, box=box
+        )
+        clean = PILImage.new("RGB", square.size)
+        clean.paste(square)
+        buffer = BytesIO()
+        clean.save(buffer, "JPEG", quality=QUALITY["jpg"], optimize=True)
+        name = storage.save(name, ContentFile(buffer.getvalue()))
+    return name
+
+
+PREVIEW_COOKIE = "photo_preview"
+PREVIEW_SECONDS = 60 * 60
+PREVIEW_MAX_KEYS = 200
+_PREVIEW_SALT = "articles.renditions.preview"
+
+
+def _preview_keys(request):
+    value = request.COOKIES.get(PREVIEW_COOKIE, "")
+    if not value:
+        return []
+    try:
+        return signing.loads(value, salt=_PREVIEW_SALT, max_age=PREVIEW_SECONDS)
+    except signing.BadSignature:
+        return []
+
+
+def allow_preview_photos(request, response, article):
+    """Let this browser see the article's photos for an hour, whatever their state.
+
+    For staff previews and share links: photos of an unpublished article are otherwise
+    refused. The grant is a signed cookie sent only to rendition addresses.
+    """
+    keys = {use.image.key for use in article.image_uses.all()}
+    if article.hero_image_id:
+        keys.add(article.hero_image.key)
+    keys = sorted(keys | set(_preview_keys(request)))[:PREVIEW_MAX_KEYS]
+    response.set_cookie(
+        PREVIEW_COOKIE,
+        signing.dumps(keys, salt=_PREVIEW_SALT),
+        max_age=PREVIEW_SECONDS,
+        path="/photos/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def preview_allows(request, key):
+    """Whether a preview granted this browser the photo ``key``."""
+    return key in _preview_keys(request)

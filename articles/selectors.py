@@ -1,0 +1,244 @@
+"""Reads that span several models for the reader pages. Views stay thin; templates get data."""
+
+import datetime
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from articles import renditions
+from articles.models import Article, Section, TaggedArticle
+from articles.rendering import insert_figures
+
+RELATED_COUNT = 4
+# An "Updated" note is shown only for a change made this long after posting.
+UPDATE_THRESHOLD = datetime.timedelta(minutes=5)
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """Title, description, canonical address and link-preview data of one page."""
+
+    title: str
+    description: str
+    canonical: str
+    image: str = ""
+    og_type: str = "website"
+    site_name: str = ""
+    noindex: bool = False
+
+    @property
+    def document_title(self):
+        """The <title>: 'Page | Site', or the site name alone on the home page."""
+        if not self.site_name or self.title == self.site_name:
+            return self.title
+        return f"{self.title} | {self.site_name}"
+
+
+def site_name():
+    return settings.NEWSROOM_SITE_NAME
+
+
+def absolute(request, url):
+    """``url`` with scheme and host when there is a request to take them from."""
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def page_meta(
+    request, *, title, description="", path=None, image=None, og_type="website", noindex=False
+):
+    """PageMeta with absolute URLs; page 2+ of a list keeps its page number in the canonical."""
+    canonical = absolute(request, path or request.path)
+    page = request.GET.get("page", "") if request is not None else ""
+    if path is None and page.isdigit() and int(page) > 1:
+        canonical = f"{canonical}?page={int(page)}"
+    description = Truncator(" ".join(strip_tags(description or "").split())).chars(200)
+    return PageMeta(
+        title=title,
+        description=description or f"News and analysis from {site_name()}.",
+        canonical=canonical,
+        image=absolute(request, image) if image else "",
+        og_type=og_type,
+        site_name=site_name(),
+        noindex=noindex,
+    )
+
+
+def archive_articles(articles, *, year, month=None, day=None):
+    """(articles of that year, month or day in the newsroom's time zone, its title).
+
+    Raises ValueError for a date that does not exist, such as 31 February.
+    """
+    date = datetime.date(year, month or 1, day or 1)
+    articles = articles.filter(published_at__year=year)
+    title_format = "Y"
+    if month:
+        articles = articles.filter(published_at__month=month)
+        title_format = "F Y"
+    if day:
+        articles = articles.filter(published_at__day=day)
+        title_format = "j F Y"
+    return articles, format_date(date, title_format)
+
+
+def nav_sections():
+    return list(Section.objects.all())
+
+
+def share_image_url(image):
+    """A 1200-pixel JPEG of the photo for link previews and structured data, or ''."""
+    if image is None or not image.file:
+        return ""
+    return renditions.rendition_url(image, "width-1200.jpg")
+
+
+def related_articles(article, *, now=None, limit=RELATED_COUNT):
+    """Published articles sharing the most tags, then the same section; newest first."""
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    shared = (
+        TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
+        .order_by()
+        .values("content_object")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    candidates = Q(shared_tags__gt=0)
+    if article.section_id:
+        candidates |= Q(section_id=article.section_id)
+    return list(
+        Article.objects.published(now=now)
+        .exclude(pk=article.pk)
+        .annotate(shared_tags=Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)))
+        .filter(candidates)
+        .for_listing()
+        .order_by("-shared_tags", "-published_at", "-id")[:limit]
+    )
+
+
+def section_neighbours(article, *, now=None):
+    """(previous, next) published articles in the article's section, by posting time."""
+    if not article.section_id or article.published_at is None:
+        return None, None
+    in_section = Article.objects.published(now=now).filter(section_id=article.section_id)
+    at = article.published_at
+    previous = (
+        in_section.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=article.pk))
+        .order_by("-published_at", "-pk")
+        .only("headline", "slug", "published_at", "created_at")
+        .first()
+    )
+    following = (
+        in_section.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=article.pk))
+        .order_by("published_at", "pk")
+        .only("headline", "slug", "published_at", "created_at")
+        .first()
+    )
+    return previous, following
+
+
+def updated_at(article):
+    """When readers should see 'Updated ...', or None."""
+    posted, changed = article.published_at, article.last_published_at
+    if posted and changed and changed - posted > UPDATE_THRESHOLD:
+        return changed
+    return None
+
+
+def has_picture(image):
+    return image is not None and bool(image.file)
+
+
+def article_json_ld(article, request, *, hero_url=""):
+    """schema.org NewsArticle as a JSON string that is safe inside a <script> element."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline[:110],
+        "description": article.seo_description or article.standfirst,
+        "mainEntityOfPage": absolute(request, article.get_absolute_url()),
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": max(
+            filter(None, [article.published_at, article.last_published_at])
+        ).isoformat()
+        if article.published_at
+        else None,
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": absolute(request, author.get_absolute_url()),
+            }
+            for author in article.byline_authors
+        ],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": site_name(),
+            "url": absolute(request, "/"),
+        },
+    }
+    if hero_url:
+        data["image"] = [absolute(request, hero_url)]
+    if article.section_id:
+        data["articleSection"] = article.section.name
+    keywords = [tag.name for tag in article.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES))
+
+
+def article_page_context(article, request=None, *, now=None):
+    """The context of ``articles/article_detail.html``; staff preview renders the same page.
+
+    An article that is not live (a preview) is marked noindex. The hero photo is shown above
+    the text with its credit; when the body also places it, that slot is dropped so no photo
+    appears twice.
+    """
+    images = {use.image.key: use.image for use in article.image_uses.all()}
+    hero = article.hero_image if has_picture(article.hero_image) else None
+    body_html = article.body_html
+    if hero is not None:
+        body_html = body_html.replace(f'<figure data-image="{hero.key}"></figure>', "", 1)
+    hero_url = share_image_url(hero)
+    now = now or timezone.now()
+    previous, following = section_neighbours(article, now=now)
+    return {
+        "article": article,
+        "authors": article.byline_authors,
+        "tags": list(article.tags.all()),
+        "hero": hero,
+        "body": insert_figures(body_html, images),
+        "updated_at": updated_at(article),
+        "corrections": [
+            correction
+            for correction in article.corrections.all()
+            if correction.published_at and correction.published_at <= now
+        ],
+        "related": related_articles(article, now=now),
+        "previous": previous,
+        "next": following,
+        "nav_sections": nav_sections(),
+        "site_name": site_name(),
+        "json_ld": article_json_ld(article, request, hero_url=hero_url),
+        "meta": page_meta(
+            request,
+            title=article.seo_title or article.headline,
+            description=article.seo_description or article.standfirst,
+            path=article.get_absolute_url(),
+            image=hero_url,
+            og_type="article",
+            noindex=not article.is_live,
+        ),
+    }
+
+
+def article_for_page(queryset):
+    """The queryset the article page reads from: one query each for its relations."""
+    return queryset.for_listing().prefetch_related("image_uses__image__photographer", "corrections")

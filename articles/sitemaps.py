@@ -1,0 +1,116 @@
+"""sitemap.xml (articles, sections, tags, authors) and a Google News sitemap of the last 48 hours."""
+
+from datetime import timedelta
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+from taggit.models import Tag
+
+from articles.models import Article, Author, Section
+from articles.selectors import site_name
+
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per sitemap
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return Article.objects.published().only(
+            "slug", "published_at", "last_published_at", "created_at"
+        )
+
+    def lastmod(self, item):
+        return item.last_published_at or item.published_at
+
+
+class SectionSitemap(Sitemap):
+    changefreq = "hourly"
+    priority = 0.6
+
+    def items(self):
+        return Section.objects.filter(articles__in=Article.objects.published()).distinct()
+
+
+class TagSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.4
+
+    def items(self):
+        return (
+            Tag.objects.filter(
+                articles_taggedarticle_items__content_object__in=Article.objects.published()
+            )
+            .distinct()
+            .order_by("name")
+        )
+
+    def location(self, item):
+        return reverse("articles:tag", kwargs={"slug": item.slug})
+
+
+class AuthorSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.5
+
+    def items(self):
+        return (
+            Author.objects.filter(bylines__article__in=Article.objects.published())
+            .annotate(latest=Max("bylines__article__published_at"))
+            .order_by("name")
+        )
+
+    def lastmod(self, item):
+        return item.latest
+
+
+class HomeSitemap(Sitemap):
+    changefreq = "hourly"
+    priority = 1.0
+
+    def items(self):
+        return ["articles:home"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {
+    "home": HomeSitemap,
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}
+
+
+@require_safe
+def news_sitemap(request):
+    """Articles published in the last 48 hours, in Google News sitemap format."""
+    since = timezone.now() - NEWS_WINDOW
+    articles = (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .prefetch_related("tags")
+        .latest()[:NEWS_LIMIT]
+    )
+    entries = [
+        {
+            "loc": request.build_absolute_uri(article.get_absolute_url()),
+            "article": article,
+            "keywords": ", ".join(tag.name for tag in article.tags.all()),
+        }
+        for article in articles
+    ]
+    return render(
+        request,
+        "articles/news_sitemap.xml",
+        {"entries": entries, "publication": site_name()},
+        content_type="application/xml; charset=utf-8",
+    )

@@ -1,0 +1,105 @@
+"""Reader search: ranked, highlighted, published only, and safe for any input."""
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Article
+from articles.search import highlight, search_articles, search_terms, snippet
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_ranks_a_headline_match_above_a_body_match(client):
+    in_body = make_article(headline="Weekly round-up", body="Talks on the railway to China.")
+    in_headline = make_article(headline="China opens a new railway", body="Text.")
+    assert list(search_articles("china railway")) == [in_headline, in_body]
+
+
+def test_search_needs_every_word_and_ignores_case(client):
+    make_article(headline="Potash exports grow", body="To China.")
+    make_article(headline="Potash prices fall", body="In Europe.")
+    assert [a.headline for a in search_articles("POTASH china")] == ["Potash exports grow"]
+
+
+def test_search_results_highlight_the_query_in_headline_and_excerpt(client):
+    make_article(
+        headline="China opens a railway",
+        standfirst="A new line.",
+        body="First.\n\nThe railway from Minsk reaches Chengdu in ten days.",
+    )
+    response = client.get("/search/", {"q": "railway"})
+    assertContains(response, "<mark>railway</mark>", count=2)
+    assertContains(response, "1 result for “railway”")
+
+
+def test_search_finds_nothing_that_is_not_live(client):
+    make_article(headline="Embargoed railway deal", status=Article.Status.IN_REVIEW)
+    response = client.get("/search/", {"q": "railway"})
+    assertContains(response, "0 results")
+    assertNotContains(response, "Embargoed railway deal")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "x" * 10_000,
+        "word " * 2_000,
+        "'; DROP TABLE articles_article; --",
+        '" OR 1=1 --',
+        "%_%",
+        "<script>alert('x')</script>",
+        "<img src=x onerror=alert(1)>",
+        "\x00\x01",
+        "漢字 ١٢٣",
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "10000-chars",
+        "2000-words",
+        "sql-drop",
+        "sql-or",
+        "like-wildcards",
+        "script",
+        "img-onerror",
+        "control-chars",
+        "non-latin",
+    ],
+)
+def test_absurd_query_gives_a_safe_page_never_an_error(client, query):
+    make_article(headline="A perfectly normal story")
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "A perfectly normal story" not in html
+    assert Article.objects.count() == 1
+
+
+def test_like_wildcards_match_literally_not_everything(client):
+    make_article(headline="Ordinary")
+    assert list(search_articles("%")) == []
+    assert list(search_articles("__")) == []
+
+
+def test_query_is_cut_to_a_few_words():
+    assert len(search_terms("word " * 5000)) == 1
+    assert len(search_terms(" ".join(f"w{n}" for n in range(100)))) == 8
+
+
+def test_highlight_escapes_html_around_the_marks():
+    assert highlight("<b>China</b> & co", ["china"]) == (
+        "&lt;b&gt;<mark>China</mark>&lt;/b&gt; &amp; co"
+    )
+
+
+def test_excerpt_is_taken_from_the_paragraph_that_matches():
+    html = "<p>Opening words.</p><h2>Subheading</h2><p>The railway from Minsk.</p>"
+    assert snippet(html, ["railway"]) == "The <mark>railway</mark> from Minsk."
+    long_paragraph = "<p>" + "word " * 100 + "railway at the end.</p>"
+    cut = snippet(long_paragraph, ["railway"])
+    assert cut.startswith("… word") and "<mark>railway</mark>" in cut
