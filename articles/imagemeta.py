@@ -21,10 +21,11 @@ def _text(value):
         value = value[0] if value else ""
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
-    if isinstance(value, dict):  # XMP alternatives: {'Alt': {'li': ...}} and similar
-        for inner in value.values():
-            return _text(inner)
-        return ""
+    if isinstance(value, dict):  # XMP containers: {'Alt': {'li': {'lang': .., 'text': ..}}}
+        if "text" in value:
+            return _text(value["text"])
+        inner = [v for k, v in value.items() if k != "lang"]
+        return _text(inner[0]) if inner else ""
     return str(value or "").replace("\x00", "").strip()
 
 

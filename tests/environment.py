@@ -3,3 +3,5 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789")
+# Tests speak plain HTTP to the test client; production keeps the redirect on.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")

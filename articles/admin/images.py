@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from PIL import Image as PILImage
 from PIL import ImageOps
 
@@ -19,6 +20,14 @@ THUMBNAIL_SIZE = (160, 120)
 
 
 class ImageAdminForm(forms.ModelForm):
+    # A plain file field: our validator gives the specific reason (truncated, too many
+    # pixels, wrong format) where forms.ImageField would say only "not a valid image".
+    file = forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=Image._meta.get_field("file").help_text,
+    )
+
     class Meta:
         model = Image
         fields = [
@@ -46,7 +55,11 @@ class ImageAdminForm(forms.ModelForm):
         if upload and not self.errors.get("file"):
             self.prefill_from_metadata(cleaned, read_photo_metadata(upload))
             cleaned["is_placeholder"] = False
-        if not cleaned.get("file") and not cleaned.get("is_placeholder"):
+        if (
+            not cleaned.get("file")
+            and not cleaned.get("is_placeholder")
+            and "file" not in self.errors
+        ):
             self.add_error("file", "Upload the photo, or tick 'needs photo' until it arrives.")
         return cleaned
 
@@ -69,12 +82,11 @@ class ImageAdmin(admin.ModelAdmin):
     form = ImageAdminForm
     list_display = [
         "thumbnail",
-        "__str__",
+        "caption_or_alt",
         "reference",
         "dimensions",
         "credit_display",
         "is_placeholder",
-        "uploaded_at",
         "use_count",
     ]
     list_filter = ["is_placeholder", "photographer", "uploaded_at"]
@@ -125,9 +137,13 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description="photo")
     def thumbnail(self, image):
         if not image.pk or not image.file:
-            return format_html('<span class="needs-photo">needs photo</span>')
+            return mark_safe('<span class="needs-photo">needs photo</span>')
         url = reverse("admin:articles_image_thumbnail", args=[image.pk])
         return format_html('<img src="{}" alt="" style="max-width:160px;max-height:120px">', url)
+
+    @admin.display(description="caption", ordering="caption")
+    def caption_or_alt(self, image):
+        return image.caption or image.alt_text or "(no caption)"
 
     @admin.display(description="reference to paste in a body")
     def reference(self, image):

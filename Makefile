@@ -1,0 +1,39 @@
+# Newsroom: `make run` sets everything up and serves the demo site; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_ENV := DEBUG=1
+
+.PHONY: run test install browser-deps lint serve-production clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	@echo "Newsroom: http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest
+
+# Browser tests need Debian's chromium and axe-core (npm); .ci/run installs both.
+browser-deps:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
+	[ ! -f tests/browser/package.json ] || npm ci --prefix tests/browser --no-audit --no-fund
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check articles newsroom tests
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles artifacts
