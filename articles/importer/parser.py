@@ -29,7 +29,7 @@ POSTED = re.compile(
 )
 POSTED_PREFIX = re.compile(r"^posted\b", re.IGNORECASE)
 BYLINE = re.compile(r"^by\s+(.*)$", re.IGNORECASE)
-BYLINE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", re.IGNORECASE)
+BYLINE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and(?:\s+|$)|\s*&\s*", re.IGNORECASE)
 # Caption, then a run of three or more spaces of any kind (Python's \s includes NBSP), then
 # the credit. Greedy caption: the last such run separates the credit.
 CAPTION_CREDIT = re.compile(r"^(.*\S)\s{3,}(\S.*)$")
