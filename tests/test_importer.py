@@ -195,7 +195,11 @@ def test_section_tags_and_published_status_are_applied(tmp_path):
     assert article.first_published_at == article.published_at
     assert Article.objects.published().get() == article
     event = WorkflowEvent.objects.get(article=article)
-    assert (event.from_status, event.to_status, event.transition) == ("draft", "published", "import")
+    assert (event.from_status, event.to_status, event.transition) == (
+        "draft",
+        "published",
+        "import",
+    )
 
 
 def test_reimport_refuses_to_change_a_live_article_unless_told_to_publish(tmp_path):

@@ -82,7 +82,11 @@ def test_byline_gives_authors_in_order(byline, authors):
     "line, caption, photographer",
     [
         ("Soldiers at dawn   Pavel Bogush", "Soldiers at dawn", "Pavel Bogush"),
-        (f"Soldiers at dawn{NBSP} {NBSP} {NBSP} Pavel Bogush{NBSP}", "Soldiers at dawn", "Pavel Bogush"),
+        (
+            f"Soldiers at dawn{NBSP} {NBSP} {NBSP} Pavel Bogush{NBSP}",
+            "Soldiers at dawn",
+            "Pavel Bogush",
+        ),
         ("Soldiers at dawn\t\t\tPavel Bogush", "Soldiers at dawn", "Pavel Bogush"),
         (f"Soldiers{NBSP}at dawn \t{NBSP}Photo: BelTA", "Soldiers at dawn", "BelTA"),
         ("Pavel Bogush", "", "Pavel Bogush"),

@@ -128,9 +128,11 @@ def import_view(request):
     """Admin page; wrapped in ``admin.site.admin_view`` in newsroom/urls.py."""
     if not request.user.has_perm("articles.add_article"):
         raise PermissionDenied
-    form = ImportArticlesForm(request.POST or None, request.FILES or None)
+    form = ImportArticlesForm()
     results = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = ImportArticlesForm(request.POST, request.FILES)
+    if form.is_bound and form.is_valid():
         importer = Importer(form.options(request.user))
         results = [importer.import_file(raw) for raw in form.raw_files()]
     context = {
