@@ -147,13 +147,16 @@ class Importer:
                 user=self.options.user,
                 comment=f"Imported as published from {raw.name}",
             )
-        if [byline.author_id for byline in article.bylines.all()] != [a.pk for a in authors]:
+        byline = [] if is_new else [b.author_id for b in article.bylines.all()]
+        if byline != [author.pk for author in authors]:
             set_byline(article=article, authors=authors)
             changed = True
         sync_body_images(article=article)
         if not is_new:
             self._drop_unused_placeholders(images[len(parsed.photos) :])
-        missing_tags = set(self.options.tags) - set(article.tags.names())
+        missing_tags = set(self.options.tags) - set(
+            article.tags.names() if self.options.tags else ()
+        )
         if missing_tags:
             article.tags.add(*missing_tags)
             changed = True
@@ -190,6 +193,7 @@ class Importer:
     def _set_photos(self, parsed, raw, images, written):
         """Reuse the article's photos by position, add placeholders for new ones."""
         any_changed = False
+        new_placeholders = []
         for index, photo in enumerate(parsed.photos):
             if index == len(images):
                 images.append(Image(is_placeholder=True, uploaded_by=self.options.user))
@@ -205,11 +209,14 @@ class Importer:
                 image.file = self._checked_photo(raw.name, *upload)
                 image.is_placeholder = False
                 changed = True
-            if changed:
+            if changed and image.pk is None and not attach:
+                new_placeholders.append(image)  # saved together below: one query, not five
+            elif changed:
                 image.save()
-                any_changed = True
+            any_changed = any_changed or changed
             if attach:
                 written.append(image.file.name)
+        Image.objects.bulk_create(new_placeholders)
         return any_changed
 
     def _checked_photo(self, name, file_name, data):
