@@ -237,3 +237,34 @@ def test_summary_reports_each_file_and_the_time_taken(tmp_path):
     output = run(SAMPLE)
     assert re.search(r"created +.*celestial-empire.txt -> 'In liaison", output)
     assert re.search(r"1 created, 0 updated, 0 unchanged, 0 failed in \d+\.\ds", output)
+
+
+def test_progress_bar_is_shown_on_a_terminal(tmp_path, monkeypatch):
+    class Terminal(StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    for number in range(3):
+        (tmp_path / f"story-{number}.txt").write_text(story(headline=f"Story {number}"), "utf-8")
+    run(tmp_path)
+    assert "3/3" in terminal.getvalue() and "file" in terminal.getvalue()
+    assert Article.objects.count() == 3
+
+
+def test_encoding_option_reads_other_encodings_and_binary_files_fail(tmp_path):
+    text = story(headline="Мост через Свислочь", byline="By Анна Ковальская")
+    (tmp_path / "cyrillic.txt").write_bytes(text.encode("cp1251"))
+    (tmp_path / "photo.txt").write_bytes(jpeg_bytes())
+    err = StringIO()
+    with pytest.raises(CommandError, match="0 created, 0 updated, 0 unchanged, 2 failed"):
+        call_command("import_articles", str(tmp_path), stdout=StringIO(), stderr=err)
+    assert "cyrillic.txt, line 3: is not valid utf-8" in err.getvalue()
+    assert "--encoding" in err.getvalue()
+    assert "photo.txt: this is a binary file" in err.getvalue()
+    run(tmp_path / "cyrillic.txt", "--encoding", "cp1251")
+    article = Article.objects.get()
+    assert article.headline == "Мост через Свислочь"
+    assert article.slug == "most-cherez-svisloch"
+    assert Author.objects.get().slug == "anna-kovalskaya"

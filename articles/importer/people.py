@@ -14,9 +14,25 @@ def name_key(name):
     return " ".join(bare.casefold().split())
 
 
+# Belarusian, Russian and Ukrainian letters in Latin (BGN/PCGN-like), so that Cyrillic
+# headlines and names get readable ASCII addresses instead of the fallback slug.
+CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіўєїґ",
+        "a b v g d e yo zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i w ye yi g".split(),
+        strict=True,
+    )
+)
+CYRILLIC = str.maketrans({**CYRILLIC, "ъ": "", "ь": ""})
+
+
+def slug_text(text):
+    return text.lower().translate(CYRILLIC)
+
+
 def unique_slug(model, text, *, fallback, max_length):
     """slugify(text), with -2, -3... appended when the slug is taken."""
-    base = slugify(unicodedata.normalize("NFKD", text))[: max_length - 8].strip("-") or fallback
+    base = slugify(slug_text(text))[: max_length - 8].strip("-") or fallback
     taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 1
     while slug in taken:
