@@ -268,3 +268,12 @@ def test_encoding_option_reads_other_encodings_and_binary_files_fail(tmp_path):
     assert article.headline == "Мост через Свислочь"
     assert article.slug == "most-cherez-svisloch"
     assert Author.objects.get().slug == "anna-kovalskaya"
+
+
+def test_article_imported_as_published_is_readable_with_its_placeholder_photos(client):
+    run(SAMPLE, "--status", "published")
+    response = client.get(Article.objects.get().get_absolute_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "In liaison with the Celestial Empire" in content
+    assert "Multi-dimensional interaction" in content and "Igor Savostenko" in content

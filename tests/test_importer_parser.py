@@ -67,6 +67,7 @@ def test_sample_article_parses_with_every_part_intact():
     "byline, authors",
     [
         ("By Igor Savostenko", ("Igor Savostenko",)),
+        ("By Igor Savostenko.", ("Igor Savostenko",)),
         ("By Anna Kowalska and Piotr Petrovsky", ("Anna Kowalska", "Piotr Petrovsky")),
         ("By A Bee, Cee Dee and Eff Gee", ("A Bee", "Cee Dee", "Eff Gee")),
         ("By A Bee, Cee Dee, and Eff Gee", ("A Bee", "Cee Dee", "Eff Gee")),
@@ -149,6 +150,8 @@ def test_posted_line_accepts_single_digits_and_no_seconds():
         ("Posted: 21.08.2024 10:00:00\nBy A B", 2, "no headline between Posted and the byline"),
         ("Posted: 21.08.2024 10:00:00\nH\nS\nText.", 4, "the last line must be the byline"),
         ("Posted: 21.08.2024 10:00:00\nH\nBy A B and", 3, "has an empty name"),
+        ("Posted: 21.08.2024 10:00:00\nH\nBy then it was over.", 3, "not a byline"),
+        ("Posted: 21.08.2024 10:00:00\nH\nBy the end of the long year we", 3, "not a byline"),
         ("Posted: 21.08.2024 10:00:00\n" + "H" * 301 + "\nBy A B", 2, "at most 300 fit"),
         ("Posted: 21.08.2024 10:00:00\nH\x00\nBy A B", 2, "control character U+0000"),
     ],

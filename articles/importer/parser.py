@@ -168,12 +168,21 @@ def _parse_byline(text, line, source):
             "the last line must be the byline, e.g. 'By Name' or 'By Name and Name'; "
             f"found {_quote(text)}",
         )
-    names = tuple(name.strip() for name in BYLINE_SEPARATOR.split(match.group(1)))
+    names = tuple(name.strip() for name in BYLINE_SEPARATOR.split(match.group(1).removesuffix(".")))
     if not names or any(not name for name in names):
         raise RawArticleError(source, line, f"the byline {_quote(text)} has an empty name")
     for name in names:
         if len(name) > MAX_NAME:
             raise RawArticleError(source, line, f"the author name {_quote(name)} is too long")
+        if len(name.split()) > MAX_CREDIT_WORDS or (
+            _ends_a_sentence(name) and not looks_like_name(name)
+        ):
+            raise RawArticleError(
+                source,
+                line,
+                f"the last line {_quote(text)} reads like a sentence, not a byline "
+                "('By Name' or 'By Name and Name')",
+            )
     return tuple(dict.fromkeys(names))  # the same name twice is one author
 
 
