@@ -174,9 +174,8 @@ def _parse_byline(text, line, source):
     for name in names:
         if len(name) > MAX_NAME:
             raise RawArticleError(source, line, f"the author name {_quote(name)} is too long")
-        if len(name.split()) > MAX_CREDIT_WORDS or (
-            _ends_a_sentence(name) and not looks_like_name(name)
-        ):
+        too_long = len(name.split()) > MAX_CREDIT_WORDS
+        if too_long or name[0].islower() or (_ends_a_sentence(name) and not looks_like_name(name)):
             raise RawArticleError(
                 source,
                 line,
