@@ -60,3 +60,25 @@ def test_author_and_photographer_lists_count_their_work(superuser_client):
     assertContains(authors, f'?bylines__author__id__exact={author.pk}">2</a>')
     photographers = superuser_client.get(reverse("admin:articles_photographer_changelist"))
     assertContains(photographers, f'?photographer__id__exact={photographer.pk}">1</a>')
+
+
+def test_tags_are_picked_by_autocomplete_and_new_ones_typed(superuser_client):
+    from articles.models import Image
+    from tests.factories import make_upload
+
+    china = Tag.objects.create(name="China", slug="china")
+    suggestions = superuser_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "chi", "app_label": "articles", "model_name": "image", "field_name": "tags"},
+    )
+    assert suggestions.json()["results"] == [{"id": str(china.pk), "text": "China"}]
+    response = superuser_client.post(
+        reverse("admin:articles_image_add"),
+        {"file": make_upload(), "alt_text": "A", "tags": [str(china.pk), "Minsk", "minsk"]},
+    )
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert sorted(tag.name for tag in image.tags.all()) == ["China", "Minsk"]
+    page = superuser_client.get(reverse("admin:articles_image_change", args=[image.pk]))
+    assertContains(page, f'<option value="{china.pk}" selected>China</option>', html=True)
+    assertContains(page, 'data-tags="true"')

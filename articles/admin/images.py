@@ -16,6 +16,8 @@ from articles.imagemeta import read_photo_metadata
 from articles.models import Image, Photographer
 from articles.validators import validate_image_upload
 
+from .widgets import TagChoiceField
+
 THUMBNAIL_SIZE = (160, 120)
 
 
@@ -24,7 +26,8 @@ class ImageAdminForm(forms.ModelForm):
     # pixels, wrong format) where forms.ImageField would say only "not a valid image".
     file = forms.FileField(
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        # No "currently: <link>" widget: originals have no public URL; the thumbnail shows it.
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=Image._meta.get_field("file").help_text,
     )
 
@@ -42,6 +45,7 @@ class ImageAdminForm(forms.ModelForm):
             "focal_y",
             "tags",
         ]
+        help_texts = {"photographer": "Credited under the photo as 'Photo: Name'."}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -107,6 +111,13 @@ class ImageAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(uses=Count("article_uses", distinct=True))
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            return TagChoiceField(
+                model_field=db_field, admin_site=self.admin_site, required=False, label="Tags"
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
@@ -163,4 +174,5 @@ class ImageAdmin(admin.ModelAdmin):
             reverse("admin:articles_article_changelist")
             + f"?image_uses__image__id__exact={image.pk}"
         )
-        return format_html('<a href="{}">{} articles</a>', url, image.uses)
+        label = "1 article" if image.uses == 1 else f"{image.uses} articles"
+        return format_html('<a href="{}">{}</a>', url, label)
