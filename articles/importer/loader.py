@@ -8,13 +8,14 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, Image, OldSlug, WorkflowEvent
+from articles.models import Article, Image, WorkflowEvent
 from articles.services import set_byline, sync_body_images
 from articles.validators import validate_image_upload
 
 from .markup import body_markdown
 from .parser import RawArticleError, parse_raw_article
-from .people import PeopleIndex, unique_slug
+from .people import PeopleIndex
+from .slugs import unique_article_slugs
 from .sources import decode_raw, source_key_for
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
@@ -180,9 +181,7 @@ class Importer:
             )
 
     def _prepare_new(self, article, parsed):
-        article.slug = unique_slug(Article, parsed.headline, fallback="article", max_length=300)
-        while OldSlug.objects.filter(slug=article.slug).exists():
-            article.slug = f"{article.slug}-imported"
+        article.slug = unique_article_slugs([parsed.headline])[0]
         article.updated_by = self.options.user
         # Creation is the one place outside articles.workflow that picks a status: the row is
         # born in it. Later changes go through workflow.apply_transition.

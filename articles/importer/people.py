@@ -3,42 +3,15 @@ and diacritics ("Igor Savostenko" = "igor  SAVOSTENKO" = "Igor Savoštenko")."""
 
 import unicodedata
 
-from django.utils.text import slugify
-
 from articles.models import Author, Photographer
+
+from .slugs import unique_slug
 
 
 def name_key(name):
     decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.casefold().split())
-
-
-# Belarusian, Russian and Ukrainian letters in Latin (BGN/PCGN-like), so that Cyrillic
-# headlines and names get readable ASCII addresses instead of the fallback slug.
-CYRILLIC = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіўєїґ",
-        "a b v g d e yo zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i w ye yi g".split(),
-        strict=True,
-    )
-)
-CYRILLIC = str.maketrans({**CYRILLIC, "ъ": "", "ь": ""})
-
-
-def slug_text(text):
-    return text.lower().translate(CYRILLIC)
-
-
-def unique_slug(model, text, *, fallback, max_length):
-    """slugify(text), with -2, -3... appended when the slug is taken."""
-    base = slugify(slug_text(text))[: max_length - 8].strip("-") or fallback
-    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
 
 
 class PeopleIndex:
