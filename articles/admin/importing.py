@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
-from articles.importer import Importer, ImportOptions, RawFile, photos_by_number
+from articles.importer import Importer, ImportOptions, RawFile, import_many, photos_by_number
 from articles.importer.sources import MAX_RAW_BYTES, PHOTO_EXTENSIONS
 from articles.models import Article, Section
 
@@ -134,7 +134,7 @@ def import_view(request):
         form = ImportArticlesForm(request.POST, request.FILES)
     if form.is_bound and form.is_valid():
         importer = Importer(form.options(request.user))
-        results = [importer.import_file(raw) for raw in form.raw_files()]
+        results = list(import_many(importer, form.raw_files()))
     context = {
         **admin.site.each_context(request),
         "title": "Import articles",

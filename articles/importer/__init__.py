@@ -4,6 +4,7 @@ Use ``parse_raw_article`` to read text, ``Importer`` to write it to the database
 ``import_articles`` command and the admin's "Import articles" page both go through them.
 """
 
+from .bulk import import_many
 from .loader import (
     CREATED,
     FAILED,
@@ -37,6 +38,7 @@ __all__ = [
     "body_markdown",
     "decode_raw",
     "escape_markdown",
+    "import_many",
     "iter_raw_files",
     "name_key",
     "parse_raw_article",

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.models import Article, Image, WorkflowEvent
 from articles.services import set_byline, sync_body_images
@@ -66,14 +67,18 @@ class Importer:
         self.people = PeopleIndex()
         self._seen = {}  # source key -> file name, to catch two files that would be one article
 
-    def import_file(self, raw: RawFile) -> ImportResult:
+    def parse(self, raw: RawFile):
+        """The file's text as a ParsedArticle, or RawArticleError; touches no database."""
+        self._check_not_seen(raw)
+        text = decode_raw(raw.data, source=raw.name, encoding=self.options.encoding)
+        return parse_raw_article(text, source=raw.name)
+
+    def import_file(self, raw: RawFile, parsed=None) -> ImportResult:
         """Import one file in its own transaction; a failure leaves no row and no media file."""
         written = []
         succeeded = False
         try:
-            self._check_not_seen(raw)
-            text = decode_raw(raw.data, source=raw.name, encoding=self.options.encoding)
-            parsed = parse_raw_article(text, source=raw.name)
+            parsed = parsed or self.parse(raw)
             with transaction.atomic():
                 result = self._save(parsed, raw, written)
                 if self.options.dry_run:
@@ -155,12 +160,12 @@ class Importer:
         sync_body_images(article=article)
         if not is_new:
             self._drop_unused_placeholders(images[len(parsed.photos) :])
-        missing_tags = set(self.options.tags) - set(
-            article.tags.names() if self.options.tags else ()
-        )
-        if missing_tags:
-            article.tags.add(*missing_tags)
-            changed = True
+        if self.options.tags:
+            current = set(article.tags.all())
+            missing = [tag for tag in resolve_tags(self.options.tags) if tag not in current]
+            if missing:
+                article.tags.add(*missing)
+                changed = True
         outcome = CREATED if is_new else (UPDATED if changed else UNCHANGED)
         return ImportResult(
             name=raw.name,
@@ -231,6 +236,18 @@ class Importer:
         Image.objects.filter(
             pk__in=unused, article_uses__isnull=True, hero_of__isnull=True
         ).delete()
+
+
+def resolve_tags(names):
+    """Existing tags by name (ignoring case, as the admin does), new ones created."""
+    tags = []
+    for name in names:
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            tag = Tag(name=name)
+            tag.save()  # taggit picks a unique slug
+        tags.append(tag)
+    return tags
 
 
 def _messages(error):

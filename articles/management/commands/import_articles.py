@@ -17,6 +17,7 @@ from articles.importer import (
     Importer,
     ImportOptions,
     RawFile,
+    import_many,
     iter_raw_files,
     photos_by_number,
 )
@@ -62,12 +63,12 @@ class Command(BaseCommand):
         photo_names = sorted(p.name for p in images_dir.iterdir()) if images_dir else []
         started = time.monotonic()
         counts = dict.fromkeys([CREATED, UPDATED, UNCHANGED, FAILED], 0)
-        files = iter_raw_files(paths)
+        raw_files = (self.read(path, images_dir, photo_names) for path in iter_raw_files(paths))
+        results = import_many(importer, raw_files)
         show_bar = sys.stderr.isatty() and options["verbosity"] > 0
         if show_bar:
-            files = tqdm(files, total=sum(1 for _ in iter_raw_files(paths)), unit="file")
-        for path in files:
-            result = importer.import_file(self.read(path, images_dir, photo_names))
+            results = tqdm(results, total=sum(1 for _ in iter_raw_files(paths)), unit="file")
+        for result in results:
             counts[result.outcome] += 1
             self.report(result, options["verbosity"], show_bar)
         elapsed = time.monotonic() - started
