@@ -14,7 +14,7 @@ from tests.factories import jpeg_bytes, make_author, make_photographer, make_sec
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = Path("/work/shared/samples/in-liaison-with-the-celestial-empire.txt")
+SAMPLE = Path(__file__).parent / "data" / "in-liaison-with-the-celestial-empire.txt"
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "demo.json"
 
 

@@ -13,7 +13,7 @@ from tests.factories import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = Path("/work/shared/samples/in-liaison-with-the-celestial-empire.txt")
+SAMPLE = Path(__file__).parent / "data" / "in-liaison-with-the-celestial-empire.txt"
 URL = "/admin/articles/article/import/"
 
 

@@ -18,7 +18,7 @@ from articles.importer import (
 )
 from articles.rendering import render_body
 
-SAMPLE = Path("/work/shared/samples/in-liaison-with-the-celestial-empire.txt")
+SAMPLE = Path(__file__).parent / "data" / "in-liaison-with-the-celestial-empire.txt"
 NBSP = "\u00a0"
 
 
@@ -31,6 +31,8 @@ def blocks_of(text):
 
 
 def test_sample_article_parses_with_every_part_intact():
+    raw_bytes = SAMPLE.read_bytes()  # the untouched copy: NBSPs, no final newline
+    assert "\u00a0".encode() in raw_bytes and not raw_bytes.endswith(b"\n")
     parsed = parse_raw_article(SAMPLE.read_text(encoding="utf-8"), source=SAMPLE.name)
     assert parsed.posted == datetime(2024, 8, 21, 13, 30, 22)
     assert parsed.headline == "In liaison with the Celestial Empire"
