@@ -181,7 +181,7 @@ def test_missing_path_and_unknown_section_are_refused_before_importing(tmp_path)
 
 def test_dry_run_reports_but_writes_nothing(tmp_path):
     output = run(SAMPLE, "--dry-run")
-    assert "Dry run: 1 created" in output
+    assert "Dry run: 1 created" in output and "(not saved: dry run, 3 photo(s)" in output
     assert not Article.objects.exists() and not Author.objects.exists()
     assert not Image.objects.exists()
 

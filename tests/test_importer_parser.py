@@ -197,6 +197,15 @@ def test_no_text_makes_the_parser_fail_with_anything_but_our_error(text):
         pass
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000), st.sampled_from(["utf-8", "cp1251", "utf-16", "latin-1"]))
+def test_no_bytes_make_reading_and_parsing_fail_with_anything_but_our_error(data, encoding):
+    try:
+        parse_raw_article(decode_raw(data, source="fuzz.txt", encoding=encoding), source="f")
+    except RawArticleError:
+        pass
+
+
 LINE = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=80)
 
 

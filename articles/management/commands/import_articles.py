@@ -60,6 +60,7 @@ class Command(BaseCommand):
         if images_dir is not None and not images_dir.is_dir():
             raise CommandError(f"--images {images_dir} is not a folder")
         importer = Importer(self.options_from(options))
+        self.dry_run = options["dry_run"]
         photo_names = sorted(p.name for p in images_dir.iterdir()) if images_dir else []
         started = time.monotonic()
         counts = dict.fromkeys([CREATED, UPDATED, UNCHANGED, FAILED], 0)
@@ -124,14 +125,15 @@ class Command(BaseCommand):
             line = self.style.ERROR(f"failed     {result.error}")
         elif verbosity < 1:
             return
+        elif result.outcome == UNCHANGED:
+            line = f"{result.outcome:<10} {result.name}"
         else:
-            article = result.article
-            photos = (
-                f", {result.photos} photo(s), {result.photos - result.photo_files} needing files"
+            needing = result.photos - result.photo_files
+            where = "not saved: dry run" if self.dry_run else f"id {result.article.pk}"
+            line = (
+                f"{result.outcome:<10} {result.name} -> {result.article.headline!r} ({where}, "
+                f"{result.photos} photo(s), {needing} needing files)"
             )
-            line = f"{result.outcome:<10} {result.name} -> {article.headline!r} (id {article.pk}{photos})"
-            if result.outcome == UNCHANGED:
-                line = f"{result.outcome:<10} {result.name}"
         if show_bar:
             tqdm.write(line, file=sys.stderr if result.failed else sys.stdout)
         elif result.failed:
