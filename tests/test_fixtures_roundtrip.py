@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles.importer import Importer, RawFile
 from articles.models import (
     Article,
     Author,
@@ -57,6 +59,9 @@ def build_newsroom():
         published_at=timezone.now() - timedelta(minutes=5),
         created_by=editor,
     )
+    sample = Path(__file__).parent / "data" / "in-liaison-with-the-celestial-empire.txt"
+    imported = Importer().import_file(RawFile(name=sample.name, data=sample.read_bytes()))
+    assert imported.outcome == "created"  # placeholders, new people and a source key too
     return article, draft
 
 
@@ -94,6 +99,8 @@ def test_newsroom_survives_dump_and_load_into_a_fresh_database(tmp_path, media_r
     assert loaded.events.get().user.username == "editor"
     assert loaded.revisions.get().content == {"headline": "Old"}
     assert loaded.body_html == article.body_html
+    imported = Article.objects.get(source_key="raw:in-liaison-with-the-celestial-empire")
+    assert imported.image_uses.filter(image__is_placeholder=True).count() == 3
 
 
 def test_loading_the_same_fixture_twice_duplicates_nothing(tmp_path):
