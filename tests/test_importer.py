@@ -277,3 +277,13 @@ def test_article_imported_as_published_is_readable_with_its_placeholder_photos(c
     content = response.content.decode()
     assert "In liaison with the Celestial Empire" in content
     assert "Multi-dimensional interaction" in content and "Igor Savostenko" in content
+
+
+def test_oversized_file_is_refused_without_being_read_whole(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_bytes(story().encode() + b"\nx" * (2 * 1024 * 1024))
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 failed"):
+        call_command("import_articles", str(path), stdout=StringIO(), stderr=err)
+    assert f"{path}: the file is larger than 2 MB" in err.getvalue()
+    assert not Article.objects.exists()

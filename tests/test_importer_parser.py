@@ -172,7 +172,7 @@ def test_bad_input_gives_an_error_naming_file_line_and_problem(text, line, messa
     [
         ("Posted: 21.08.2024 10:00:00\nЗаголовок\nBy A B".encode("cp1251"), "utf-8", "--encoding"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "utf-8", "binary file"),
-        (b"x" * (2 * 1024 * 1024 + 1), "utf-8", "at most 2 MB"),
+        (b"x" * (2 * 1024 * 1024 + 1), "utf-8", "larger than 2 MB"),
         (b"  \n\n", "utf-8", "the file is empty"),
         (b"Posted: x", "no-such-codec", "unknown encoding"),
     ],

@@ -28,8 +28,8 @@ def decode_raw(data, *, source, encoding="utf-8"):
         raise RawArticleError(
             source,
             None,
-            f"the file is {len(data) / 1024 / 1024:.1f} MB; raw articles are at most "
-            f"{MAX_RAW_BYTES // 1024 // 1024} MB",
+            f"the file is larger than {MAX_RAW_BYTES // 1024 // 1024} MB, the limit for a raw "
+            "article: is it really one article?",
         )
     if not data.strip():
         raise RawArticleError(source, None, "the file is empty")
