@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/import_benchmark.py [--articles 1000] [--seed 1]
 
 Runs against a throw-away SQLite database and media folder in a temporary directory (never
-your db.sqlite3) and prints articles per second and peak memory. Not a test: figures vary by
+your db.sqlite3, removed afterwards unless --keep) and prints articles per second and peak
+memory. Not a test: figures vary by
 machine. Target on the 2-core reference machine: at least 200 articles/s.
 """
 
@@ -11,6 +12,7 @@ import argparse
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -75,6 +77,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
@@ -127,6 +130,8 @@ def main():
     print(f"Database: {Article.objects.count()} articles, {Image.objects.count()} photos")
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Process peak RSS: {max_rss:.0f} MB")
+    if not args.keep:
+        shutil.rmtree(workdir)
 
 
 if __name__ == "__main__":
