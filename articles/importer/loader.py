@@ -1,0 +1,254 @@
+"""Parsed raw copy -> articles, people and placeholder photos, one transaction per file."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Image, WorkflowEvent
+from articles.services import set_byline, sync_body_images
+from articles.validators import validate_image_upload
+
+from .markup import body_markdown
+from .parser import RawArticleError, parse_raw_article
+from .people import PeopleIndex
+from .slugs import unique_article_slugs
+from .sources import decode_raw, source_key_for
+
+CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+
+
+@dataclass
+class ImportOptions:
+    status: str = Article.Status.DRAFT
+    section: object = None
+    tags: tuple = ()
+    dry_run: bool = False
+    encoding: str = "utf-8"
+    user: object = None
+
+
+@dataclass
+class RawFile:
+    """One raw article to import: its name, its bytes and any photo files for it, in order."""
+
+    name: str
+    data: bytes
+    photos: list = field(default_factory=list)  # [(file name, bytes) or None], by photo number
+
+    @property
+    def source_key(self):
+        return source_key_for(self.name)
+
+
+@dataclass
+class ImportResult:
+    name: str
+    outcome: str
+    article: Article | None = None
+    error: str = ""
+    photos: int = 0
+    photo_files: int = 0
+
+    @property
+    def failed(self):
+        return self.outcome == FAILED
+
+
+class Importer:
+    """Imports raw files one by one; keep one instance per run so people are looked up once."""
+
+    def __init__(self, options=None):
+        self.options = options or ImportOptions()
+        self.people = PeopleIndex()
+        self._seen = {}  # source key -> file name, to catch two files that would be one article
+
+    def parse(self, raw: RawFile):
+        """The file's text as a ParsedArticle, or RawArticleError; touches no database."""
+        self._check_not_seen(raw)
+        text = decode_raw(raw.data, source=raw.name, encoding=self.options.encoding)
+        return parse_raw_article(text, source=raw.name)
+
+    def import_file(self, raw: RawFile, parsed=None) -> ImportResult:
+        """Import one file in its own transaction; a failure leaves no row and no media file."""
+        written = []
+        succeeded = False
+        try:
+            parsed = parsed or self.parse(raw)
+            with transaction.atomic():
+                result = self._save(parsed, raw, written)
+                if self.options.dry_run:
+                    transaction.set_rollback(True)
+            succeeded = True
+        except (RawArticleError, ValidationError) as error:
+            message = str(error) if isinstance(error, RawArticleError) else _messages(error)
+            return ImportResult(name=raw.name, outcome=FAILED, error=message)
+        finally:
+            if succeeded and not self.options.dry_run:
+                self.people.commit()
+            else:
+                self.people.discard()
+                for name in written:
+                    default_storage.delete(name)
+        return result
+
+    def _check_not_seen(self, raw):
+        earlier = self._seen.setdefault(raw.source_key, raw.name)
+        if earlier != raw.name:
+            raise RawArticleError(
+                raw.name,
+                None,
+                f"has the same name as {earlier}, imported earlier in this run; both would be "
+                "the same article (rename one of them)",
+            )
+
+    def _save(self, parsed, raw, written):
+        key = raw.source_key
+        article = Article.objects.select_for_update().filter(source_key=key).first()
+        is_new = article is None
+        if is_new:
+            article = Article(source_key=key, created_by=self.options.user)
+            images = []
+        else:
+            self._check_may_update(article, raw.name)
+            images = [
+                use.image
+                for use in article.image_uses.select_related("image__photographer").order_by(
+                    "position"
+                )
+            ]
+        changed = self._set_photos(parsed, raw, images, written)
+        keys = [image.key for image in images[: len(parsed.photos)]]
+        authors = [self.people.author(name) for name in parsed.authors]
+        fields = {
+            "headline": parsed.headline,
+            "standfirst": parsed.standfirst,
+            "body": body_markdown(parsed.blocks, keys),
+            "published_at": timezone.make_aware(parsed.posted),
+            "hero_image_id": images[0].pk if parsed.photos else None,
+        }
+        if self.options.section is not None:
+            fields["section"] = self.options.section
+        for name, value in fields.items():
+            if getattr(article, name) != value:
+                setattr(article, name, value)
+                changed = True
+        if is_new:
+            self._prepare_new(article, parsed)
+        elif changed:
+            article.updated_by = self.options.user
+            article.version += 1
+        if is_new or changed:
+            article.save()
+        if is_new and article.status == Article.Status.PUBLISHED:
+            WorkflowEvent.objects.create(
+                article=article,
+                transition="import",
+                from_status=Article.Status.DRAFT,
+                to_status=Article.Status.PUBLISHED,
+                user=self.options.user,
+                comment=f"Imported as published from {raw.name}",
+            )
+        byline = [] if is_new else [b.author_id for b in article.bylines.all()]
+        if byline != [author.pk for author in authors]:
+            set_byline(article=article, authors=authors)
+            changed = True
+        sync_body_images(article=article)
+        if not is_new:
+            self._drop_unused_placeholders(images[len(parsed.photos) :])
+        if self.options.tags:
+            current = set(article.tags.all())
+            missing = [tag for tag in resolve_tags(self.options.tags) if tag not in current]
+            if missing:
+                article.tags.add(*missing)
+                changed = True
+        outcome = CREATED if is_new else (UPDATED if changed else UNCHANGED)
+        return ImportResult(
+            name=raw.name,
+            outcome=outcome,
+            article=article,
+            photos=len(parsed.photos),
+            photo_files=sum(1 for image in images if image.file),
+        )
+
+    def _check_may_update(self, article, name):
+        live = article.status == Article.Status.PUBLISHED
+        if live and self.options.status != Article.Status.PUBLISHED:
+            raise RawArticleError(
+                name,
+                None,
+                f"the article '{article.headline}' it updates is published; re-import with "
+                "--status published to replace the live copy, or edit it in the admin",
+            )
+
+    def _prepare_new(self, article, parsed):
+        article.slug = unique_article_slugs([parsed.headline])[0]
+        article.updated_by = self.options.user
+        # Creation is the one place outside articles.workflow that picks a status: the row is
+        # born in it. Later changes go through workflow.apply_transition.
+        article.status = self.options.status
+        if article.status == Article.Status.PUBLISHED:
+            article.first_published_at = article.last_published_at = article.published_at
+
+    def _set_photos(self, parsed, raw, images, written):
+        """Reuse the article's photos by position, add placeholders for new ones."""
+        any_changed = False
+        new_placeholders = []
+        for index, photo in enumerate(parsed.photos):
+            if index == len(images):
+                images.append(Image(is_placeholder=True, uploaded_by=self.options.user))
+            image = images[index]
+            photographer = self.people.photographer(photo.photographer)
+            changed = image.pk is None
+            if image.caption != photo.caption or image.photographer_id != photographer.pk:
+                image.caption, image.photographer = photo.caption, photographer
+                changed = True
+            upload = raw.photos[index] if index < len(raw.photos) else None
+            attach = bool(upload) and not image.file and not self.options.dry_run
+            if attach:
+                image.file = self._checked_photo(raw.name, *upload)
+                image.is_placeholder = False
+                changed = True
+            if changed and image.pk is None and not attach:
+                new_placeholders.append(image)  # saved together below: one query, not five
+            elif changed:
+                image.save()
+            any_changed = any_changed or changed
+            if attach:
+                written.append(image.file.name)
+        Image.objects.bulk_create(new_placeholders)
+        return any_changed
+
+    def _checked_photo(self, name, file_name, data):
+        content = ContentFile(data, name=file_name)
+        try:
+            validate_image_upload(content)
+        except ValidationError as error:
+            raise RawArticleError(name, None, f"photo {file_name}: {_messages(error)}") from error
+        return content
+
+    def _drop_unused_placeholders(self, images):
+        unused = [image.pk for image in images if image.is_placeholder and not image.file]
+        Image.objects.filter(
+            pk__in=unused, article_uses__isnull=True, hero_of__isnull=True
+        ).delete()
+
+
+def resolve_tags(names):
+    """Existing tags by name (ignoring case, as the admin does), new ones created."""
+    tags = []
+    for name in names:
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            tag = Tag(name=name)
+            tag.save()  # taggit picks a unique slug
+        tags.append(tag)
+    return tags
+
+
+def _messages(error):
+    return "; ".join(error.messages)
