@@ -26,3 +26,12 @@ def superuser(django_user_model):
 def superuser_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: pages stored by an earlier test (whose rows were
+    rolled back) must never be served to the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
