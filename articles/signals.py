@@ -60,7 +60,7 @@ def dependency(model, pk):
 def collect(sender, instance, **kwargs):
     """Record an instance loaded while a cacheable page renders."""
     collector = cache.active_collector()
-    if collector is None or sender not in TRACKED or instance.pk is None:
+    if collector is None or instance.pk is None:
         return
     collector.keys.add(dependency(sender, instance.pk))
     if sender is Article and not is_live(instance):
@@ -154,7 +154,8 @@ def invalidate_everything():
 
 
 def connect():
-    post_init.connect(collect, dispatch_uid="page_cache_collect")
+    for model in TRACKED:
+        post_init.connect(collect, sender=model, dispatch_uid=f"page_cache_collect_{model}")
     for model in LISTING_FIELDS:
         post_init.connect(remember_listing, sender=model, dispatch_uid=f"page_cache_snap_{model}")
     for model in (*TRACKED, *LINKS):
