@@ -36,6 +36,9 @@ def arguments():
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--duration", type=int, default=3, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--soak", type=int, default=10, help="seconds of mixed pages for the memory check"
+    )
     parser.add_argument("--port", type=int, default=18_765)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument(
@@ -117,9 +120,20 @@ def milliseconds(text):
     return float(number) * UNITS[unit]
 
 
-def wrk(url, duration, connections):
+def wrk(url, duration, connections, script=None):
+    extra = ["-s", script] if script else []
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", url],
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            *extra,
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -147,6 +161,20 @@ def worker_rss_kb(master_pid):
     return total
 
 
+def soak(server_pid, base, paths, args):
+    """Worker memory before and after a run of every measured page in turn (all warmed)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write("paths = {" + ", ".join(json.dumps(p) for p in paths) + "}\n")
+        script.write(
+            "i = 0\nrequest = function()\n  i = i + 1\n"
+            "  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n"
+        )
+    before = worker_rss_kb(server_pid)
+    figures = wrk(base + "/", args.soak, args.connections, script=script.name)
+    Path(script.name).unlink()
+    return {"before_kb": before, "after_kb": worker_rss_kb(server_pid), **figures}
+
+
 def measure(env, urls, args, mode):
     """Start gunicorn, load every page, stop it. Returns ({page: figures}, memory)."""
     base = f"http://127.0.0.1:{args.port}"
@@ -165,8 +193,6 @@ def measure(env, urls, args, mode):
                 print(f"  {mode:>3} {page:<8} skipped: {urls[page]} answers {status}")
                 continue
             wrk(url, 1, args.connections)  # warm up: connections, renditions, cache
-            if page == "trivial":
-                memory["before_kb"] = worker_rss_kb(server.pid)
             results[page] = figures = wrk(url, args.duration, args.connections)
             ratio = figures["rps"] / results["trivial"]["rps"]
             print(
@@ -174,8 +200,7 @@ def measure(env, urls, args, mode):
                 f"p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms"
                 + (f"  {figures['errors']} non-2xx!" if figures["errors"] else "")
             )
-        memory["after_kb"] = worker_rss_kb(server.pid)
-        memory["requests"] = sum(figures["requests"] for figures in results.values())
+        memory = soak(server.pid, base, [urls[page] for page in results], args)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -226,6 +251,8 @@ def markdown(reports, args, command):
         "",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {machine()}",
+        f"- Load average (1 min) at the start and end: {args.load_before:.2f} / "
+        f"{os.getloadavg()[0]:.2f} (other work on the machine skews absolute figures)",
         f"- Command: `{command}`",
         f"- Load: `wrk -t1 -c{args.connections} -d{args.duration}s` per page after a 1 s warm-up;"
         " gunicorn with gunicorn.conf.py defaults (DEBUG off, 127.0.0.1).",
@@ -254,9 +281,9 @@ def markdown(reports, args, command):
             memory = report[mode]["memory"]
             growth = 100 * (memory["after_kb"] - memory["before_kb"]) / memory["before_kb"]
             lines.append(
-                f"- Workers' memory, cache {mode}: {memory['before_kb'] // 1024} MB after warm-up,"
-                f" {memory['after_kb'] // 1024} MB after {memory['requests']} more requests"
-                f" ({growth:+.1f}%)."
+                f"- Workers' memory, cache {mode}: {memory['before_kb'] // 1024} MB with every page"
+                f" warm, {memory['after_kb'] // 1024} MB after {memory['requests']} more requests"
+                f" of all pages in turn ({growth:+.1f}%; {memory['errors']} non-2xx)."
             )
         lines.append("")
     return "\n".join(lines)
@@ -264,6 +291,7 @@ def markdown(reports, args, command):
 
 def main():
     args = arguments()
+    args.load_before = os.getloadavg()[0]
     ensure_wrk()
     command = " ".join([Path(PYTHON).name and "python", *sys.argv])
     reports = {}
