@@ -16,6 +16,12 @@ pytestmark = pytest.mark.django_db
 REDIS_TEST_URL = "redis://127.0.0.1:6379/5"
 
 
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    """On by default; said again here so a test environment that turns it off cannot skip us."""
+    settings.PAGE_CACHE = True
+
+
 @pytest.fixture(params=["locmem", "redis"])
 def any_cache(request, settings):
     """The same behaviour with the embedded cache and with the shared Redis cache."""

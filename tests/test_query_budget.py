@@ -150,6 +150,7 @@ def test_article_page_costs_the_same_with_10_or_1000_articles_around_it(client, 
 
 def test_search_costs_the_same_with_10_or_1000_matches(client, newsroom):
     url = url_or_skip("articles:search") + "?q=filler"
+    newsroom.story(1)
     newsroom.filler(10)
     few = queries(client, url)
     newsroom.filler(990)
