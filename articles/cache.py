@@ -39,7 +39,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 PREFIX = "pagecache:"
@@ -201,6 +201,8 @@ class PageCacheMiddleware:
         etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
         response.headers["ETag"] = etag
         response.headers["Last-Modified"] = http_date(now)
+        # Shared caches (CDNs) must not hand this page to a logged-in editor.
+        patch_vary_headers(response, ("Cookie",))
         patch_cache_control(
             response,
             public=True,

@@ -37,7 +37,7 @@ def arguments():
     parser.add_argument("--duration", type=int, default=3, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
-        "--soak", type=int, default=10, help="seconds of mixed pages for the memory check"
+        "--soak", type=int, default=20, help="seconds of mixed pages for the memory check"
     )
     parser.add_argument("--port", type=int, default=18_765)
     parser.add_argument("--databases", default="sqlite,postgresql")

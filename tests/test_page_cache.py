@@ -82,6 +82,7 @@ def test_second_anonymous_request_is_served_without_sql(
     assert second["ETag"] == first["ETag"]
     assert second["Last-Modified"] == first["Last-Modified"]
     assert "public" in second["Cache-Control"] and "must-revalidate" in second["Cache-Control"]
+    assert "Cookie" in second["Vary"]
     assert second["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in second["Content-Security-Policy"]
 
