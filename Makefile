@@ -37,3 +37,15 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles artifacts
+
+# Production-like stack on http://127.0.0.1:8000/: DEBUG off, static files collected and served
+# by whitenoise, gunicorn (gunicorn.conf.py). Set DATABASE_URL / REDIS_URL to use PostgreSQL and
+# Redis. Plain HTTP locally, so the HTTPS redirect and secure cookies are relaxed here only.
+PROD_ENV := SECRET_KEY="$${SECRET_KEY:-$$(head -c 48 /dev/urandom | base64)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0
+
+serve-production: install
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PROD_ENV) $(BIN)/python manage.py load_demo
+	$(PROD_ENV) $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi

@@ -8,6 +8,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from articles import signals
         from articles.roles import sync_roles_after_migrate
 
         # Connected after django.contrib.auth's handler (auth is listed first), so the
@@ -15,3 +16,4 @@ class ArticlesConfig(AppConfig):
         post_migrate.connect(
             sync_roles_after_migrate, sender=self, dispatch_uid="articles.sync_roles"
         )
+        signals.connect()  # page-cache invalidation

@@ -1,13 +1,14 @@
 """RSS 2.0 and Atom feeds of published articles: latest, and per section, tag and author."""
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from taggit.models import Tag
 
 from articles import renditions
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Rendition, Section
 from articles.selectors import site_name
 
 FEED_SIZE = 20
@@ -36,7 +37,12 @@ class LatestRss(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        return self.articles(obj).for_listing().latest()[:FEED_SIZE]
+        enclosure = Prefetch(
+            "hero_image__renditions",
+            queryset=Rendition.objects.filter(spec=ENCLOSURE_SPEC),
+            to_attr="enclosure_renditions",
+        )
+        return self.articles(obj).for_listing().prefetch_related(enclosure).latest()[:FEED_SIZE]
 
     def title(self, obj):
         return site_name() if obj is None else f"{obj} | {site_name()}"
@@ -80,7 +86,8 @@ class LatestRss(Feed):
         image = item.hero_image
         if image is None or not image.file:
             return []
-        stored = renditions.get_rendition(image, ENCLOSURE_SPEC)
+        prefetched = getattr(image, "enclosure_renditions", None)
+        stored = prefetched[0] if prefetched else renditions.get_rendition(image, ENCLOSURE_SPEC)
         url = renditions.rendition_url(image, ENCLOSURE_SPEC)
         return [Enclosure(url, str(stored.file.size), "image/jpeg")]
 

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from articles import revisions, workflow
+from articles import renditions, revisions, workflow
 from articles.models import Article, ShareLink
-from articles.rendering import insert_figures, render_body
+from articles.rendering import render_body
+from articles.selectors import article_page_context
 
 SHARE_HOURS = 48
 _signer = signing.Signer(salt="articles.preview.share-link")
@@ -40,12 +41,6 @@ def can_preview(article: Article, user) -> bool:
 
 def reader_context(article: Article, request) -> dict:
     """The reader view's context for ``article``, whatever its state."""
-    try:
-        # The reader pages' own context builder (READER helper's articles/selectors.py).
-        from articles.selectors import article_page_context
-    except ImportError:
-        images = {use.image.key: use.image for use in article.image_uses.all()}
-        return {"article": article, "body": insert_figures(article.body_html, images)}
     return article_page_context(article, request)
 
 
@@ -66,7 +61,8 @@ def render_preview(request, article: Article) -> HttpResponse:
     response = render(request, "articles/article_detail.html", reader_context(article, request))
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"  # the share token must not leak onwards
-    return response
+    # Photos of an unpublished article are refused to strangers; this browser may see them.
+    return renditions.allow_preview_photos(request, response, article)
 
 
 def create_share_link(*, article: Article, user, hours: int = SHARE_HOURS) -> ShareLink:

@@ -6,6 +6,7 @@ HTML or a 10,000-character paste simply match nothing (or the words inside them)
 
 import re
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -32,6 +33,19 @@ def search_terms(query):
 
 
 def search_articles(query, *, now=None):
+    """Published articles matching every word of the query, best first.
+
+    PostgreSQL uses its full-text index (articles.search_postgres); other databases the
+    portable substring search below. Both take and return the same things.
+    """
+    if connection.vendor == "postgresql":
+        from articles import search_postgres
+
+        return search_postgres.search_articles(query, now=now)
+    return portable_search_articles(query, now=now)
+
+
+def portable_search_articles(query, *, now=None):
     """Published articles containing every word of the query, best matches first."""
     terms = search_terms(query)
     if not terms:

@@ -61,6 +61,7 @@ EVENT_LABELS = {
     **{name: transition.label for name, transition in TRANSITIONS.items()},
     "schedule": "Scheduled",
     "went_live": "Went live at its scheduled time",
+    "import": "Imported as published",
 }
 
 # These act on the changes proposed to a published article, so they need some.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles.admin.importing import import_view
+from benchmarks.urls import benchmark_urlpatterns
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -15,3 +16,4 @@ urlpatterns = [
     path("preview/", include("articles.preview_urls")),
     path("", include("articles.urls")),
 ]
+urlpatterns += benchmark_urlpatterns()  # empty unless BENCH_TRIVIAL_VIEW=1

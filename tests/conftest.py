@@ -89,3 +89,12 @@ def clock(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(timezone, "now", lambda: clock.now)
     return clock
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: pages stored by an earlier test (whose rows were
+    rolled back) must never be served to the next one."""
+    from django.core.cache import cache
+
+    cache.clear()

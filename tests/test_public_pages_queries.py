@@ -12,6 +12,12 @@ from tests.factories import make_article, make_author, make_image, make_photogra
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """Count the queries of rendering, not of a cache hit."""
+    settings.PAGE_CACHE = False
+
+
 def query_count(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)

@@ -31,7 +31,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    # axe-core is injected as an inline script, which our CSP (rightly) forbids.
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -1,0 +1,35 @@
+"""Gunicorn defaults for Newsroom: `gunicorn -c gunicorn.conf.py newsroom.wsgi`.
+
+Every value can be overridden by an environment variable (or gunicorn's own command line).
+Without REDIS_URL the page cache lives in process memory, so one worker process with threads
+serves everything (its cache stays coherent with editors' saves); with Redis, several worker
+processes (and several machines) share one cache.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+_cpus = multiprocessing.cpu_count()
+_shared_cache = bool(os.environ.get("REDIS_URL"))
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * _cpus + 1 if _shared_cache else 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 2 if _shared_cache else 4 * _cpus))
+
+# A request that takes this long is stuck: the worker is replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
+
+# Recycle workers after this many requests (0 = never); jitter avoids all restarting at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 0))
+
+# Access log to stdout by default; GUNICORN_ACCESS_LOG="" turns it off (benchmarks).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# The proxy in front (nginx, a load balancer) sets X-Forwarded-Proto; trust it from localhost.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
