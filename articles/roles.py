@@ -6,6 +6,7 @@ the groups without a new data migration.
 """
 
 from django.apps import apps as global_apps
+from django.db.models import Q
 
 WRITERS = "Writers"
 EDITORS = "Editors"
@@ -28,6 +29,7 @@ ROLES = {
         "view_photographer",
         "view_revision",
         "view_workflowevent",
+        "taggit.view_tag",  # to pick tags from the autocomplete
     ],
     EDITORS: [
         *_crud("article"),
@@ -45,10 +47,12 @@ ROLES = {
         "view_workflowevent",
         "view_image",
         "view_photographer",
+        *(f"taggit.{name}" for name in _crud("tag")),  # editors merge and rename tags
     ],
     PHOTO_DESK: [
         *_crud("image"),
         *_crud("photographer"),
+        "taggit.view_tag",
         "view_rendition",
         "view_article",
     ],
@@ -61,10 +65,20 @@ def sync_roles(apps=global_apps, using="default"):
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in ROLES.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)
-        permissions = Permission.objects.using(using).filter(
-            content_type__app_label="articles", codename__in=codenames
-        )
-        missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+        # "codename" means an articles permission; "app_label.codename" another app's.
+        wanted = {code if "." in code else f"articles.{code}" for code in codenames}
+        matches = Q()
+        for qualified in wanted:
+            app_label, codename = qualified.split(".")
+            matches |= Q(content_type__app_label=app_label, codename=codename)
+        permissions = Permission.objects.using(using).filter(matches)
+        found = {
+            f"{app_label}.{codename}"
+            for app_label, codename in permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+        missing = wanted - found
         if missing:
             raise LookupError(f"Role {name!r} lists unknown permissions: {sorted(missing)}")
         group.permissions.set(permissions)

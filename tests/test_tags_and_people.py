@@ -82,3 +82,25 @@ def test_tags_are_picked_by_autocomplete_and_new_ones_typed(superuser_client):
     page = superuser_client.get(reverse("admin:articles_image_change", args=[image.pk]))
     assertContains(page, f'<option value="{china.pk}" selected>China</option>', html=True)
     assertContains(page, 'data-tags="true"')
+
+
+def test_writer_finds_tags_by_autocomplete_but_cannot_edit_them(client, writer):
+    Tag.objects.create(name="Security", slug="security")
+    client.force_login(writer)
+    suggestions = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "sec", "app_label": "articles", "model_name": "article", "field_name": "tags"},
+    )
+    assert [item["text"] for item in suggestions.json()["results"]] == ["Security"]
+    assert client.get(reverse("admin:taggit_tag_add")).status_code == 403
+
+
+def test_editor_can_merge_tags(client, editor):
+    make_article(tags=["SCO", "Shanghai Cooperation"])
+    client.force_login(editor)
+    selected = list(Tag.objects.values_list("pk", flat=True))
+    response = client.post(
+        reverse("admin:taggit_tag_changelist"),
+        {"action": "merge_selected", "_selected_action": selected},
+    )
+    assertContains(response, "Keep this tag")

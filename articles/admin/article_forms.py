@@ -29,7 +29,8 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_description",
         ]
         widgets = {
-            "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "headline": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "standfirst": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
             "body": forms.Textarea(attrs={"rows": 30, "class": "vLargeTextField body-source"}),
         }
 

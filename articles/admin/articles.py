@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from articles import revisions, workflow
 from articles.admin.article_forms import ArticleAdminForm, BylineForm, WorkflowActionForm
 from articles.admin.article_workflow import WorkflowAdminMixin
+from articles.admin.widgets import TagChoiceField
 from articles.models import Article, ArticleAuthor, ArticleImage, Section
 from articles.services import sync_body_images
 
@@ -142,6 +143,13 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or workflow.can_delete(obj, request.user))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            return TagChoiceField(
+                model_field=db_field, admin_site=self.admin_site, required=False, label="Tags"
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
