@@ -109,7 +109,12 @@ class ImageAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(uses=Count("article_uses", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(uses=Count("article_uses", distinct=True))
+            .order_by("-uploaded_at", "-id")
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":

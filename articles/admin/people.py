@@ -25,6 +25,7 @@ class AuthorAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("user")
             .annotate(article_total=Count("bylines", distinct=True))
+            .order_by("name", "id")
         )
 
     @admin.display(description="articles", ordering="article_total")
@@ -41,7 +42,12 @@ class PhotographerAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(image_total=Count("images"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(image_total=Count("images"))
+            .order_by("name", "id")
+        )
 
     @admin.display(description="photos", ordering="image_total")
     def image_count(self, photographer):

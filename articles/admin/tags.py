@@ -54,6 +54,7 @@ class TagAdmin(TaggitTagAdmin):
             super()
             .get_queryset(request)
             .annotate(articles_total=Count("articles_taggedarticle_items"))
+            .order_by("name", "id")
         )
 
     @admin.display(description="articles", ordering="articles_total")
