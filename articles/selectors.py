@@ -156,7 +156,7 @@ def has_picture(image):
     return image is not None and bool(image.file)
 
 
-def article_json_ld(article, request, *, hero_url=""):
+def article_json_ld(article, request, *, hero_url="", corrections=()):
     """schema.org NewsArticle as a JSON string that is safe inside a <script> element."""
     data = {
         "@context": "https://schema.org",
@@ -191,6 +191,15 @@ def article_json_ld(article, request, *, hero_url=""):
     keywords = [tag.name for tag in article.tags.all()]
     if keywords:
         data["keywords"] = keywords
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": f"{note.get_kind_display()}: {note.text}",
+                "datePublished": note.published_at.isoformat(),
+            }
+            for note in corrections
+        ]
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES))
 
 
@@ -209,6 +218,9 @@ def article_page_context(article, request=None, *, now=None):
     hero_url = share_image_url(hero)
     now = now or timezone.now()
     previous, following = section_neighbours(article, now=now)
+    corrections = [
+        note for note in article.corrections.all() if note.published_at and note.published_at <= now
+    ]
     return {
         "article": article,
         "authors": article.byline_authors,
@@ -216,17 +228,13 @@ def article_page_context(article, request=None, *, now=None):
         "hero": hero,
         "body": insert_figures(body_html, images),
         "updated_at": updated_at(article),
-        "corrections": [
-            correction
-            for correction in article.corrections.all()
-            if correction.published_at and correction.published_at <= now
-        ],
+        "corrections": corrections,
         "related": related_articles(article, now=now),
         "previous": previous,
         "next": following,
         "nav_sections": nav_sections(),
         "site_name": site_name(),
-        "json_ld": article_json_ld(article, request, hero_url=hero_url),
+        "json_ld": article_json_ld(article, request, hero_url=hero_url, corrections=corrections),
         "meta": page_meta(
             request,
             title=article.seo_title or article.headline,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("photographer/<slug:slug>/", views.photographer_detail, name="photographer"),
     path("articles/", views.article_list, name="list"),
     path("search/", views.search, name="search"),
+    path("corrections/", views.corrections, name="corrections"),
     path("archive/", views.archive, name="archive"),
     path("archive/<int:year>/", views.archive, name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.archive, name="archive_month"),

@@ -3,13 +3,14 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles import renditions, selectors
 from articles.filters import ArticleFilter
-from articles.models import Article, Author, Image, OldSlug, Photographer, Section
+from articles.models import Article, Author, Correction, Image, OldSlug, Photographer, Section
 from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
 
 PAGE_SIZE = 12
@@ -230,3 +231,25 @@ def rendition(request, key, signature, spec):
     else:
         response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@require_safe
+def corrections(request):
+    """Every correction, clarification and update readers have seen, newest first."""
+    notes = (
+        Correction.objects.filter(
+            published_at__lte=timezone.now(), article__in=Article.objects.published()
+        )
+        .select_related("article")
+        .order_by("-published_at", "-id")
+    )
+    page = paginate(request, notes)
+    title = "Corrections and updates"
+    description = "Corrections, clarifications and updates to our articles."
+    context = {
+        "title": title,
+        "page": page,
+        "notes": page.object_list,
+        "meta": selectors.page_meta(request, title=title, description=description),
+    }
+    return render_page(request, "articles/corrections.html", context)
