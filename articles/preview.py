@@ -14,12 +14,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
+from taggit.models import Tag
 
 from articles import renditions, revisions, workflow
-from articles.models import Article, ShareLink
-from articles.rendering import render_body
-from articles.selectors import article_page_context
+from articles.models import Article, Author, Image, ShareLink
+from articles.rendering import insert_figures, render_body
+from articles.selectors import article_json_ld, article_page_context, share_image_url
 
 SHARE_HOURS = 48
 _signer = signing.Signer(salt="articles.preview.share-link")
@@ -40,8 +42,42 @@ def can_preview(article: Article, user) -> bool:
 
 
 def reader_context(article: Article, request) -> dict:
-    """The reader view's context for ``article``, whatever its state."""
-    return article_page_context(article, request)
+    """The reader view's context for ``article``, whatever its state.
+
+    With changes pending on a live article, the byline, tags and photos come from those
+    changes too, so the preview is what readers will see once they are published.
+    """
+    context = article_page_context(article, request)
+    pending = getattr(article, "pending_content", None)
+    if pending is not None:
+        context.update(_pending_parts(pending, body_html=article.body_html, hero=context["hero"]))
+        context["json_ld"] = article_json_ld(
+            article,
+            request,
+            hero_url=share_image_url(context["hero"]),
+            corrections=context["corrections"],
+            authors=context["authors"],
+            tags=context["tags"],
+        )
+    return context
+
+
+def _pending_parts(pending: dict, *, body_html: str, hero) -> dict:
+    authors = Author.objects.in_bulk(pending["authors"])
+    existing = {tag.name.lower(): tag for tag in Tag.objects.filter(name__in=pending["tags"])}
+    tags = [
+        existing.get(name.lower()) or Tag(name=name, slug=slugify(name)) for name in pending["tags"]
+    ]
+    images = Image.objects.select_related("photographer").in_bulk(
+        pending["images"], field_name="key"
+    )
+    if hero is not None:
+        body_html = body_html.replace(f'<figure data-image="{hero.key}"></figure>', "", 1)
+    return {
+        "authors": [authors[pk] for pk in pending["authors"] if pk in authors],
+        "tags": tags,
+        "body": insert_figures(body_html, images),
+    }
 
 
 def preview_article(pk) -> Article:
@@ -51,7 +87,8 @@ def preview_article(pk) -> Article:
         .prefetch_related("image_uses__image__photographer", "corrections")
         .get(pk=pk)
     )
-    if revisions.overlay_pending(article) is not None:
+    article.pending_content = revisions.overlay_pending(article)
+    if article.pending_content is not None:
         article.body_html = render_body(article.body)
     return article
 

@@ -156,8 +156,13 @@ def has_picture(image):
     return image is not None and bool(image.file)
 
 
-def article_json_ld(article, request, *, hero_url="", corrections=()):
-    """schema.org NewsArticle as a JSON string that is safe inside a <script> element."""
+def article_json_ld(article, request, *, hero_url="", corrections=(), authors=None, tags=None):
+    """schema.org NewsArticle as a JSON string that is safe inside a <script> element.
+
+    ``authors`` and ``tags`` default to the article's own (a preview passes proposed ones).
+    """
+    authors = article.byline_authors if authors is None else authors
+    tags = article.tags.all() if tags is None else tags
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -176,7 +181,7 @@ def article_json_ld(article, request, *, hero_url="", corrections=()):
                 "name": author.name,
                 "url": absolute(request, author.get_absolute_url()),
             }
-            for author in article.byline_authors
+            for author in authors
         ],
         "publisher": {
             "@type": "NewsMediaOrganization",
@@ -188,7 +193,7 @@ def article_json_ld(article, request, *, hero_url="", corrections=()):
         data["image"] = [absolute(request, hero_url)]
     if article.section_id:
         data["articleSection"] = article.section.name
-    keywords = [tag.name for tag in article.tags.all()]
+    keywords = [tag.name for tag in tags]
     if keywords:
         data["keywords"] = keywords
     if corrections:

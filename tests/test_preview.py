@@ -122,3 +122,35 @@ def test_writer_cannot_create_share_links(client, writer):
 def test_share_link_expires_after_48_hours_by_default(editor):
     link = preview.create_share_link(article=make_article(), user=editor)
     assert abs(link.expires_at - link.created_at - timedelta(hours=48)) < timedelta(seconds=5)
+
+
+def test_preview_of_pending_changes_shows_their_byline_tags_and_photos(client, editor):
+    from articles import revisions
+    from tests.factories import make_author, make_image
+
+    live = make_article(
+        headline="Live story", authors=[make_author(name="Old Author")], tags=["Economy"]
+    )
+    new_author = make_author(name="New Author")
+    photo = make_image(caption="A photo added in the changes")
+    revisions.save_pending(
+        live,
+        revisions.snapshot(live)
+        | {
+            "body": f"Changed text.\n\n[[image {photo.key}]]",
+            "authors": [new_author.pk],
+            "tags": ["Energy"],
+            "images": [photo.key],
+        },
+        user=editor,
+    )
+    client.force_login(editor)
+    preview = client.get(preview_url(live))
+    assertContains(preview, "New Author")
+    assertNotContains(preview, "Old Author")
+    assertContains(preview, "Energy")
+    assertContains(preview, "A photo added in the changes")
+    client.logout()
+    reader = client.get(live.get_absolute_url())
+    assertContains(reader, "Old Author")
+    assertNotContains(reader, "A photo added in the changes")
