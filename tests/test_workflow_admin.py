@@ -47,10 +47,10 @@ def test_change_page_offers_exactly_the_users_transitions(client, writer, editor
     article = own_article(writer, status=S.IN_REVIEW)
     client.force_login(editor)
     page = client.get(change_url(article))
-    assertContains(page, 'value="Request changes"')
-    assertContains(page, 'value="Publish"')
-    assertNotContains(page, 'value="Submit for review"')
-    assertNotContains(page, 'value="Unpublish"')
+    assertContains(page, ">Request changes</button>")
+    assertContains(page, ">Publish</button>")
+    assertNotContains(page, ">Submit for review</button>")
+    assertNotContains(page, ">Unpublish</button>")
     client.force_login(writer)
     page = client.get(change_url(article))
     assert page.status_code == 200
@@ -266,3 +266,17 @@ def test_superuser_can_delete_a_published_article(superuser_client):
     )
     assert response.status_code == 302
     assert not Article.objects.exists()
+
+
+def test_writer_submits_with_unsaved_edits_and_keeps_them(client, writer):
+    article = own_article(writer, headline="First try", tags=["Energy", "Minsk"])
+    client.force_login(writer)
+    page = client.get(change_url(article))
+    assertContains(page, 'name="_transition" value="submit"')
+    data = article_form_data(article, headline="Second try, typed just before submitting")
+    response = client.post(change_url(article), {**data, "_transition": "submit"})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Second try, typed just before submitting"
+    assert article.status == S.IN_REVIEW
+    assert sorted(article.tags.names()) == ["Energy", "Minsk"]

@@ -84,6 +84,14 @@ class WorkflowAdminMixin:
             )
         return redirect(self._change_url(article))
 
+    def response_change(self, request, obj):
+        """A transition button inside the change form: the edits are saved first, then the
+        transition is taken, so nothing typed before pressing it is lost."""
+        name = request.POST.get("_transition", "")
+        if name in workflow.TRANSITIONS:
+            return self.transition_view(request, str(obj.pk), name)
+        return super().response_change(request, obj)
+
     def desk_view(self, request):
         user = request.user
         if not user.has_perm("articles.view_article"):

@@ -46,7 +46,9 @@ class TagChoiceField(forms.Field):
         return [str(item.pk) if isinstance(item, Tag) else item for item in value]
 
     def to_python(self, value):
-        values = [str(item).strip() for item in (value or []) if str(item).strip()]
+        # A comma separates tags, as in taggit's own text field (and in typed select2 entries).
+        pieces = [part for item in (value or []) for part in str(item).split(",")]
+        values = [part.strip() for part in pieces if part.strip()]
         ids = [int(item) for item in values if item.isdigit()]
         names_by_id = dict(Tag.objects.filter(pk__in=ids).values_list("pk", "name"))
         names = []
