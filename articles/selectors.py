@@ -100,9 +100,28 @@ def share_image_url(image):
     return renditions.rendition_url(image, "width-1200.jpg")
 
 
+RELATED_POOL = 200  # newest candidates ranked; bounds the cost on a large archive
+
+
 def related_articles(article, *, now=None, limit=RELATED_COUNT):
-    """Published articles sharing the most tags, then the same section; newest first."""
+    """Published articles sharing the most tags, then the same section; newest first.
+
+    Only the newest RELATED_POOL candidates (same section or a shared tag) are ranked, so the
+    page costs the same on an archive of 100 or 100,000 articles.
+    """
     tag_ids = [tag.pk for tag in article.tags.all()]
+    candidates = Q(tags__in=tag_ids) if tag_ids else Q(pk__in=[])
+    if article.section_id:
+        candidates |= Q(section_id=article.section_id)
+    live = Article.objects.published(now=now).exclude(pk=article.pk)
+    pool = list(
+        live.filter(candidates)
+        .order_by("-published_at", "-id")
+        .values_list("pk", "published_at")
+        .distinct()[:RELATED_POOL]
+    )
+    if not pool:
+        return []
     shared = (
         TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
         .order_by()
@@ -110,14 +129,9 @@ def related_articles(article, *, now=None, limit=RELATED_COUNT):
         .annotate(count=Count("pk"))
         .values("count")
     )
-    candidates = Q(shared_tags__gt=0)
-    if article.section_id:
-        candidates |= Q(section_id=article.section_id)
     return list(
-        Article.objects.published(now=now)
-        .exclude(pk=article.pk)
+        live.filter(pk__in=[pk for pk, _ in pool])
         .annotate(shared_tags=Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)))
-        .filter(candidates)
         .for_listing()
         .order_by("-shared_tags", "-published_at", "-id")[:limit]
     )
