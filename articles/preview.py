@@ -21,7 +21,12 @@ from taggit.models import Tag
 from articles import renditions, revisions, workflow
 from articles.models import Article, Author, Image, ShareLink
 from articles.rendering import insert_figures, render_body
-from articles.selectors import article_json_ld, article_page_context, share_image_url
+from articles.selectors import (
+    article_json_ld,
+    article_page_context,
+    share_image_url,
+    without_hero_slot,
+)
 
 SHARE_HOURS = 48
 _signer = signing.Signer(salt="articles.preview.share-link")
@@ -71,12 +76,10 @@ def _pending_parts(pending: dict, *, body_html: str, hero) -> dict:
     images = Image.objects.select_related("photographer").in_bulk(
         pending["images"], field_name="key"
     )
-    if hero is not None:
-        body_html = body_html.replace(f'<figure data-image="{hero.key}"></figure>', "", 1)
     return {
         "authors": [authors[pk] for pk in pending["authors"] if pk in authors],
         "tags": tags,
-        "body": insert_figures(body_html, images),
+        "body": insert_figures(without_hero_slot(body_html, hero), images),
     }
 
 

@@ -170,6 +170,13 @@ def has_picture(image):
     return image is not None and bool(image.file)
 
 
+def without_hero_slot(body_html, hero):
+    """The body without the hero photo's slot: the hero is shown above the text, once."""
+    if hero is None:
+        return body_html
+    return body_html.replace(f'<figure data-image="{hero.key}"></figure>', "", 1)
+
+
 def article_json_ld(article, request, *, hero_url="", corrections=(), authors=None, tags=None):
     """schema.org NewsArticle as a JSON string that is safe inside a <script> element.
 
@@ -231,9 +238,7 @@ def article_page_context(article, request=None, *, now=None):
     """
     images = {use.image.key: use.image for use in article.image_uses.all()}
     hero = article.hero_image if has_picture(article.hero_image) else None
-    body_html = article.body_html
-    if hero is not None:
-        body_html = body_html.replace(f'<figure data-image="{hero.key}"></figure>', "", 1)
+    body_html = without_hero_slot(article.body_html, hero)
     hero_url = share_image_url(hero)
     now = now or timezone.now()
     previous, following = section_neighbours(article, now=now)
