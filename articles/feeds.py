@@ -42,7 +42,12 @@ class LatestRss(Feed):
             queryset=Rendition.objects.filter(spec=ENCLOSURE_SPEC),
             to_attr="enclosure_renditions",
         )
-        return self.articles(obj).for_listing().prefetch_related(enclosure).latest()[:FEED_SIZE]
+        return (
+            self.articles(obj)
+            .for_listing()
+            .prefetch_related("tags", enclosure)
+            .latest()[:FEED_SIZE]
+        )
 
     def title(self, obj):
         return site_name() if obj is None else f"{obj} | {site_name()}"

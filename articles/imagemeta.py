@@ -43,6 +43,28 @@ def _xmp(image):
     return description if isinstance(description, dict) else {}
 
 
+EXIF_ORIENTATION = 0x0112
+ROTATED_ORIENTATIONS = frozenset({5, 6, 7, 8})  # a quarter turn: width and height swap
+
+
+def read_orientation(file):
+    """The EXIF orientation (1-8) of an image file, 1 when it has none, None if unreadable."""
+    opened_here = file.closed
+    try:
+        if opened_here:
+            file.open("rb")
+        file.seek(0)
+        with PILImage.open(file) as image:
+            orientation = image.getexif().get(EXIF_ORIENTATION, 1)
+        file.seek(0)
+    except (OSError, ValueError):
+        return None
+    finally:
+        if opened_here:
+            file.close()
+    return orientation if orientation in range(1, 9) else 1
+
+
 def read_photo_metadata(file) -> PhotoMetadata:
     """Best-effort: IPTC first (what agencies fill in), then XMP, then EXIF."""
     file.seek(0)

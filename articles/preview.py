@@ -87,7 +87,7 @@ def preview_article(pk) -> Article:
     """The article as it will look once published: pending changes shown over live text."""
     article = (
         Article.objects.for_listing()
-        .prefetch_related("image_uses__image__photographer", "corrections")
+        .prefetch_related("tags", "image_uses__image__photographer", "corrections")
         .get(pk=pk)
     )
     article.pending_content = revisions.overlay_pending(article)

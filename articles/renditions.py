@@ -16,10 +16,11 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.signing import Signer
 from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from articles.imagemeta import ROTATED_ORIENTATIONS
 from articles.models import Rendition
 
 WIDTHS = (480, 800, 1200, 1600)
@@ -56,23 +57,42 @@ def rendition_url(image, spec):
     """The public address of one rendition; no query, no file access."""
     if spec not in SPECS:
         raise UnknownSpec(spec)
-    return reverse(
-        "articles:rendition",
-        kwargs={"key": image.key, "signature": signature(image.key, spec), "spec": spec},
-    )
+    return _url_prefix() + f"{image.key}/{signature(image.key, spec)}/{spec}"
+
+
+_url_prefixes = {}
+
+
+def _url_prefix():
+    """'/photos/' as the URLconf has it, reversed once per URLconf and script prefix.
+
+    A page shows up to a hundred rendition URLs; reversing each one cost more than the rest of
+    the picture markup.
+    """
+    where = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    if where not in _url_prefixes:
+        probe = reverse("articles:rendition", kwargs={"key": "k", "signature": "s", "spec": "x"})
+        _url_prefixes[where] = probe[: -len("k/s/x")]
+    return _url_prefixes[where]
 
 
 def oriented_size(image):
-    """(width, height) as readers see the photo, after EXIF orientation; cached per file."""
+    """(width, height) as readers see the photo, after EXIF orientation.
+
+    Read from the row (``Image.orientation`` is set on save); only a row that predates that
+    field, such as one loaded from an old fixture, opens its file, once per file in the cache.
+    """
     if not image.file:
         return (0, 0)
+    if image.display_size:
+        return image.display_size
     cache_key = f"renditions:size:{image.key}:{image.file.name}"
     size = cache.get(cache_key)
     if size is None:
         try:
             with image.file.open("rb") as handle, PILImage.open(handle) as source:
                 width, height = source.size
-                if source.getexif().get(0x0112, 1) in {5, 6, 7, 8}:
+                if source.getexif().get(0x0112, 1) in ROTATED_ORIENTATIONS:
                     width, height = height, width
         except OSError:
             # A missing or unreadable file: trust the stored size and do not remember it.

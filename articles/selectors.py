@@ -5,7 +5,16 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -14,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles import renditions
-from articles.models import Article, Section, TaggedArticle
+from articles.models import Article, ArticleImage, Section, TaggedArticle, bylines_prefetch
 from articles.rendering import insert_figures
 
 RELATED_COUNT = 4
@@ -103,59 +112,73 @@ def share_image_url(image):
 RELATED_POOL = 200  # newest candidates ranked; bounds the cost on a large archive
 
 
-def related_articles(article, *, now=None, limit=RELATED_COUNT):
-    """Published articles sharing the most tags, then the same section; newest first.
+def related_ids(article, *, now=None, limit=RELATED_COUNT):
+    """Ids of the published articles sharing the most tags, then the same section; newest first.
 
     Only the newest RELATED_POOL candidates (same section or a shared tag) are ranked, so the
-    page costs the same on an archive of 100 or 100,000 articles.
+    page costs the same on an archive of 100 or 100,000 articles. One query, answered from
+    indexes alone (status, publish time and section; article and tag).
     """
     tag_ids = [tag.pk for tag in article.tags.all()]
-    candidates = Q(tags__in=tag_ids) if tag_ids else Q(pk__in=[])
+    tagged_alike = TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
+    candidates = Q(Exists(tagged_alike)) if tag_ids else Q(pk__in=[])
     if article.section_id:
         candidates |= Q(section_id=article.section_id)
-    live = Article.objects.published(now=now).exclude(pk=article.pk)
-    pool = list(
-        live.filter(candidates)
-        .order_by("-published_at", "-id")
-        .values_list("pk", "published_at")
-        .distinct()[:RELATED_POOL]
+    shared_tags = tagged_alike.order_by().values("content_object").annotate(n=Count("pk"))
+    newest_first = (
+        Article.objects.published(now=now)
+        .exclude(pk=article.pk)
+        .filter(candidates)
+        .annotate(shared=Coalesce(Subquery(shared_tags.values("n")), Value(0)))
+        .order_by("-published_at")
+        .values_list("pk", "shared")[:RELATED_POOL]
     )
-    if not pool:
-        return []
-    shared = (
-        TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
-        .order_by()
-        .values("content_object")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return list(
-        live.filter(pk__in=[pk for pk, _ in pool])
-        .annotate(shared_tags=Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)))
-        .for_listing()
-        .order_by("-shared_tags", "-published_at", "-id")[:limit]
-    )
+    # sorted() is stable: among equals, the newest stays first.
+    ranked = sorted(newest_first, key=lambda row: -row[1])
+    return [pk for pk, _ in ranked[:limit]]
 
 
-def section_neighbours(article, *, now=None):
-    """(previous, next) published articles in the article's section, by posting time."""
-    if not article.section_id or article.published_at is None:
-        return None, None
-    in_section = Article.objects.published(now=now).filter(section_id=article.section_id)
-    at = article.published_at
-    previous = (
-        in_section.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=article.pk))
-        .order_by("-published_at", "-pk")
-        .only("headline", "slug", "published_at", "created_at")
-        .first()
+def related_and_neighbours(article, *, now=None):
+    """(related, previous, next): the related articles, and the article's neighbours in its
+    section by posting time. One query loads all of them once the related ids are known.
+    """
+    related = related_ids(article, now=now)
+    wanted = Q(pk__in=related)
+    if article.section_id and article.published_at is not None:
+        in_section = Article.objects.published(now=now).filter(section_id=article.section_id)
+        at, pk = article.published_at, article.pk
+        just_before = (
+            in_section.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+            .order_by("-published_at", "-pk")
+            .values("pk")[:1]
+        )
+        just_after = (
+            in_section.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+            .order_by("published_at", "pk")
+            .values("pk")[:1]
+        )
+        wanted |= Q(pk__in=just_before) | Q(pk__in=just_after)
+    found = {
+        each.pk: each
+        for each in Article.objects.filter(wanted)
+        .select_related("section", "hero_image__photographer")
+        .defer("body", "body_html")
+    }
+    # The nearest article of the section on each side is the neighbour; a related article of
+    # the same section, if loaded too, is always further away.
+    here = (article.published_at, article.pk)
+    same_section = [
+        each
+        for each in found.values()
+        if article.published_at and each.section_id == article.section_id
+    ]
+    before = [each for each in same_section if (each.published_at, each.pk) < here]
+    after = [each for each in same_section if (each.published_at, each.pk) > here]
+    return (
+        [found[pk] for pk in related if pk in found],
+        max(before, key=lambda each: (each.published_at, each.pk), default=None),
+        min(after, key=lambda each: (each.published_at, each.pk), default=None),
     )
-    following = (
-        in_section.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=article.pk))
-        .order_by("published_at", "pk")
-        .only("headline", "slug", "published_at", "created_at")
-        .first()
-    )
-    return previous, following
 
 
 def updated_at(article):
@@ -237,11 +260,12 @@ def article_page_context(article, request=None, *, now=None):
     appears twice.
     """
     images = {use.image.key: use.image for use in article.image_uses.all()}
+    related, previous, following = related_and_neighbours(article, now=now)
+    prefetch_related_objects([article, *related], bylines_prefetch())
     hero = article.hero_image if has_picture(article.hero_image) else None
     body_html = without_hero_slot(article.body_html, hero)
     hero_url = share_image_url(hero)
     now = now or timezone.now()
-    previous, following = section_neighbours(article, now=now)
     corrections = [
         note for note in article.corrections.all() if note.published_at and note.published_at <= now
     ]
@@ -253,7 +277,7 @@ def article_page_context(article, request=None, *, now=None):
         "body": insert_figures(body_html, images),
         "updated_at": updated_at(article),
         "corrections": corrections,
-        "related": related_articles(article, now=now),
+        "related": related,
         "previous": previous,
         "next": following,
         "nav_sections": nav_sections(),
@@ -272,5 +296,12 @@ def article_page_context(article, request=None, *, now=None):
 
 
 def article_for_page(queryset):
-    """The queryset the article page reads from: one query each for its relations."""
-    return queryset.for_listing().prefetch_related("image_uses__image__photographer", "corrections")
+    """The queryset the article page reads from: one query each for its relations.
+
+    Bylines are left to ``article_page_context``, which fetches them with the related articles'.
+    """
+    return queryset.select_related("section", "hero_image__photographer").prefetch_related(
+        "tags",
+        Prefetch("image_uses", queryset=ArticleImage.objects.select_related("image__photographer")),
+        "corrections",
+    )

@@ -25,7 +25,8 @@ def listing():
 
 
 def render_page(request, template, context, *, status=200):
-    context.setdefault("nav_sections", selectors.nav_sections())
+    if "nav_sections" not in context:
+        context["nav_sections"] = selectors.nav_sections()
     context.setdefault("site_name", selectors.site_name())
     return render(request, template, context, status=status)
 
@@ -174,7 +175,7 @@ def article_list(request):
 def search(request):
     query = request.GET.get("q", "")[:MAX_QUERY_CHARS]
     terms = search_terms(query)
-    results = search_articles(query).for_listing()
+    results = search_articles(query).for_listing().defer(None)  # snippets need the text
     return _list_page(
         request,
         "articles/search.html",

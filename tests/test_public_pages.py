@@ -249,3 +249,27 @@ def test_article_page_context_renders_a_draft_for_preview_marked_noindex(rf):
     assert "noindex" not in render_to_string(
         "articles/article_detail.html", article_page_context(live)
     )
+
+
+def test_related_articles_rank_by_shared_tags_before_recency(client):
+    article = make_article(tags=["Potash", "Belarus", "Trade"])
+    one_tag_newest = make_article(headline="Shares one tag, newest", tags=["Trade"])
+    three_tags = make_article(
+        headline="Shares three tags, older",
+        tags=["Potash", "Belarus", "Trade"],
+        published_at=timezone.now() - timedelta(days=30),
+    )
+    two_tags = make_article(
+        headline="Shares two tags",
+        tags=["Potash", "Belarus"],
+        published_at=timezone.now() - timedelta(days=3),
+    )
+    make_article(
+        headline="Draft sharing every tag", tags=["Potash", "Belarus", "Trade"], status="draft"
+    )
+    related = (
+        client.get(article.get_absolute_url()).content.decode().split('id="related-heading"')[1]
+    )
+    order = [related.index(story.headline) for story in (three_tags, two_tags, one_tag_newest)]
+    assert order == sorted(order)
+    assert "Draft sharing every tag" not in related

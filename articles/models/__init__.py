@@ -11,12 +11,14 @@ from .articles import (
     OldSlug,
     Section,
     TaggedArticle,
+    bylines_prefetch,
 )
 from .history import Correction, Revision, ShareLink, WorkflowEvent
 from .images import Image, ImageQuerySet, Rendition, TaggedImage
 from .people import Author, Photographer
 
 __all__ = [
+    "bylines_prefetch",
     "Article",
     "ArticleAuthor",
     "ArticleImage",

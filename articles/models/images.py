@@ -7,6 +7,7 @@ from django.db.models import Q
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles.imagemeta import ROTATED_ORIENTATIONS, read_orientation
 from articles.validators import validate_image_upload
 
 from .people import Photographer
@@ -87,6 +88,13 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField("width", null=True, blank=True, editable=False)
     height = models.PositiveIntegerField("height", null=True, blank=True, editable=False)
+    orientation = models.PositiveSmallIntegerField(
+        "EXIF orientation",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="1-8 as the file's EXIF says; empty until the file has been read.",
+    )
     is_placeholder = models.BooleanField(
         "needs photo",
         default=False,
@@ -154,6 +162,23 @@ class Image(models.Model):
         return (self.key,)
 
     natural_key.dependencies = ["articles.photographer"]
+
+    def save(self, *args, **kwargs):
+        # Read once here so that pages can size a photo without opening its file.
+        if self.file and (self.orientation is None or not self.file._committed):
+            self.orientation = read_orientation(self.file)
+        elif not self.file:
+            self.orientation = None
+        super().save(*args, **kwargs)
+
+    @property
+    def display_size(self):
+        """(width, height) as readers see the photo, after EXIF rotation; None if unknown."""
+        if self.orientation is None or not self.width or not self.height:
+            return None
+        if self.orientation in ROTATED_ORIENTATIONS:
+            return (self.height, self.width)
+        return (self.width, self.height)
 
     @property
     def credit(self):
