@@ -12,7 +12,10 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 _cpus = multiprocessing.cpu_count()
-_shared_cache = bool(os.environ.get("REDIS_URL"))
+# One process is needed only to keep a process-local cache coherent: with Redis, or with every
+# cache off (CACHE_DISABLED, as the benchmark's uncached run), workers are processes.
+_cache_disabled = os.environ.get("CACHE_DISABLED", "").strip().lower() in {"1", "true", "yes", "on"}
+_shared_cache = bool(os.environ.get("REDIS_URL")) or _cache_disabled
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * _cpus + 1 if _shared_cache else 1))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 2 if _shared_cache else 4 * _cpus))

@@ -37,7 +37,13 @@ def arguments():
     parser.add_argument("--duration", type=int, default=3, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
-        "--soak", type=int, default=20, help="seconds of mixed pages for the memory check"
+        "--soak-requests",
+        type=int,
+        default=20_000,
+        help="requests of mixed pages for the memory check (a worker's memory must stay flat)",
+    )
+    parser.add_argument(
+        "--soak", type=int, default=900, help="at most this many seconds for the memory check"
     )
     parser.add_argument("--port", type=int, default=18_765)
     parser.add_argument("--databases", default="sqlite,postgresql")
@@ -162,7 +168,9 @@ def worker_rss_kb(master_pid):
 
 
 def soak(server_pid, base, paths, args):
-    """Worker memory before and after a run of every measured page in turn (all warmed)."""
+    """Worker memory before and after --soak-requests of every measured page in turn (all
+    warmed), or as many as --soak seconds allow. wrk only knows durations, so it runs in
+    rounds of a few seconds until enough requests have been answered."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("paths = {" + ", ".join(json.dumps(p) for p in paths) + "}\n")
         script.write(
@@ -170,9 +178,20 @@ def soak(server_pid, base, paths, args):
             "  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n"
         )
     before = worker_rss_kb(server_pid)
-    figures = wrk(base + "/", args.soak, args.connections, script=script.name)
+    started, rounds = time.monotonic(), []
+    while sum(r["requests"] for r in rounds) < args.soak_requests:
+        left = args.soak - (time.monotonic() - started)
+        if left < 1:
+            break
+        rounds.append(wrk(base + "/", min(10, int(left)), args.connections, script=script.name))
     Path(script.name).unlink()
-    return {"before_kb": before, "after_kb": worker_rss_kb(server_pid), **figures}
+    return {
+        "before_kb": before,
+        "after_kb": worker_rss_kb(server_pid),
+        "requests": sum(r["requests"] for r in rounds),
+        "errors": sum(r["errors"] for r in rounds),
+        "seconds": round(time.monotonic() - started),
+    }
 
 
 def measure(env, urls, args, mode):

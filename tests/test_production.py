@@ -213,3 +213,5 @@ def test_gunicorn_config_binds_to_localhost_and_sizes_workers_from_cpus():
     assert local["timeout"] == 30 and local["accesslog"] == "-"
     shared = json.loads(run_python(code, REDIS_URL="redis://127.0.0.1:6379/5").stdout)
     assert shared["workers"] == 2 * multiprocessing.cpu_count() + 1
+    uncached = json.loads(run_python(code, CACHE_DISABLED="1").stdout)
+    assert uncached["workers"] == shared["workers"]  # nothing process-local to keep coherent
