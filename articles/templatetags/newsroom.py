@@ -1,7 +1,8 @@
 """Template helpers for the reader pages: responsive pictures and search highlighting."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils import dateformat, timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles import renditions, search
@@ -37,6 +38,31 @@ def picture(image, sizes=DEFAULT_SIZES, lazy=True, crop=False):
         alt=image.alt_text,
         loading=LAZY if lazy else EAGER,
     )
+
+
+@register.simple_tag
+def posted(when):
+    """<time> of a posting time in the site's zone: '21 August 2024, 10:30'."""
+    local = timezone.localtime(when)
+    return format_html(
+        '<time datetime="{}">{}</time>', local.isoformat(), dateformat.format(local, "j F Y, H:i")
+    )
+
+
+@register.simple_tag
+def byline(authors, linked=False):
+    """'By A, B and C', each name linked to the author's page when ``linked``; '' for none."""
+    if not authors:
+        return ""
+    if linked:
+        names = [
+            format_html('<a href="{}" rel="author">{}</a>', author.get_absolute_url(), author.name)
+            for author in authors
+        ]
+    else:
+        names = [conditional_escape(author.name) for author in authors]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return format_html('<p class="byline">By {}</p>', mark_safe(listed))
 
 
 @register.filter
