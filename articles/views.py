@@ -14,6 +14,7 @@ from articles.models import Article, Author, Correction, Image, OldSlug, Photogr
 from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
 
 PAGE_SIZE = 12
+HOME_PAGE_SIZE = 20  # the lead story and 19 more: a front page, not a list
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
@@ -33,7 +34,7 @@ def render_page(request, template, context, *, status=200):
 
 @require_safe
 def home(request):
-    page = paginate(request, listing())
+    page = paginate(request, listing(), per_page=HOME_PAGE_SIZE)
     articles = list(page.object_list)
     lead = articles.pop(0) if page.number == 1 and articles else None
     context = {

@@ -133,18 +133,20 @@ def test_home_leads_with_the_newest_story_then_lists_the_rest(client):
     assert "Yesterday&#x27;s story" in html.split('id="latest-heading"')[1]
 
 
-def test_home_is_paginated_and_page_two_has_no_lead(client):
-    for n in range(15):
+def test_home_shows_20_stories_is_paginated_and_page_two_has_no_lead(client):
+    for n in range(25):
         make_article(
             headline=f"Story {n:02d}", published_at=timezone.now() - timedelta(hours=n + 1)
         )
     first = client.get("/")
     assertContains(first, 'rel="next" href="?page=2"')
     assertContains(first, "Page 1 of 2")
+    assertContains(first, "Story 19")
+    assertNotContains(first, "Story 20")
     second = client.get("/?page=2")
     assertNotContains(second, "Top story")
-    assertContains(second, "Story 14")
-    assertNotContains(second, "Story 00")
+    assertContains(second, "Story 20")
+    assertNotContains(second, "Story 19")
 
 
 def test_every_page_has_title_description_canonical_and_link_preview_tags(client, sample):
