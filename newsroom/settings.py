@@ -136,7 +136,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Minsk")
-USE_I18N = True
+# The newsroom publishes in English: no translation lookups on every URL and date a page
+# renders (about a tenth of a page's template time). British formats still apply.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
