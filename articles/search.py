@@ -17,6 +17,7 @@ MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 SNIPPET_CHARS = 220
 BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|figure)>", re.IGNORECASE)
+TAG = re.compile(r"<[^>]*>")
 WORD = re.compile(r"\w+", re.UNICODE)
 # Where a word is found decides its weight: headline over standfirst over body.
 WEIGHTS = (("headline", 5), ("standfirst", 3), ("body", 1))
@@ -84,19 +85,32 @@ def highlight(text, terms):
     return mark_safe("".join(pieces))
 
 
+def _plain(block):
+    return " ".join(strip_tags(block).split())
+
+
+def _first_match(blocks, pattern):
+    """The plain text of the first block holding a match, and the match; None if none does."""
+    for block in blocks:
+        # strip_tags runs an HTML parser, so a rough regex strip rules blocks out first
+        # (body_html is sanitised: every "<" in it opens a tag).
+        if pattern.search(TAG.sub("", block)):
+            text = _plain(block)
+            match = pattern.search(text)
+            if match:
+                return text, match
+    return None
+
+
 def snippet(html, terms, length=SNIPPET_CHARS):
     """Plain text of the first paragraph that holds a term, cut around it and highlighted."""
-    blocks = [" ".join(strip_tags(block).split()) for block in BLOCK_END.split(html or "")]
-    blocks = [block for block in blocks if block]
-    if not blocks:
+    blocks = BLOCK_END.split(html or "")
+    text = next(filter(None, map(_plain, blocks)), "")
+    if not text:
         return ""
-    pattern = _pattern(terms) if terms else None
-    text, match = blocks[0], None
-    for block in blocks:
-        match = pattern.search(block) if pattern else None
-        if match:
-            text = block
-            break
+    match = None
+    if terms:
+        text, match = _first_match(blocks, _pattern(terms)) or (text, None)
     start = 0
     if match and match.end() > length - 20:
         start = max(text.rfind(" ", 0, max(match.start() - length // 3, 0)) + 1, 0)

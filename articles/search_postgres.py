@@ -1,27 +1,21 @@
-"""Reader search on PostgreSQL: full-text, ranked, highlighted; same interface as articles.search.
+"""Reader search on PostgreSQL: full-text and ranked; same interface as articles.search.
 
-Matches against the stored ``search_vector`` column (migration 0002: generated, GIN-indexed,
+Matches against the stored ``search_vector`` column (migration 0003: generated, GIN-indexed,
 headline A > standfirst B > body C, English stemming), so "floods" finds "flooding", and each
 word also matches as a prefix ("rail" finds "railway"), as the portable search matches inside
 words. Every word must match. The query never reaches the database as syntax: it is reduced
 to at most a few alphanumeric words, joined here into a prefix tsquery.
 
-Results carry ``rank``, ``search_headline`` and ``search_snippet`` (ts_headline output,
-HTML-escaped, matches wrapped in <mark>) for the page to show.
+Results carry ``rank`` only. The page highlights the rows it shows with articles.search's
+``highlight`` and ``snippet``, as on every database; two ts_headline calls per row cost more
+than the rest of the query, for output the page never showed.
 """
 
 import re
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db.models import F
 from django.db.models.expressions import RawSQL
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from articles.models import Article
 
@@ -29,8 +23,6 @@ CONFIG = "english"
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
-# ts_headline marks matches with these; they are swapped for <mark> after escaping.
-START, STOP = "\x02", "\x03"
 
 
 def search_terms(query):
@@ -53,25 +45,12 @@ def search_articles(query, *, now=None):
     if not terms:
         return Article.objects.none()
     tsquery = text_query(terms)
-    marks = {"config": CONFIG, "start_sel": START, "stop_sel": STOP}
+    # An alias, not an annotation: filter and rank on the vector without sending it back.
+    vector = RawSQL('"articles_article"."search_vector"', [], SearchVectorField())
     return (
         Article.objects.published(now=now)
-        .annotate(
-            search_vector=RawSQL('"articles_article"."search_vector"', [], SearchVectorField())
-        )
+        .alias(search_vector=vector)
         .filter(search_vector=tsquery)
-        .annotate(
-            rank=SearchRank(F("search_vector"), tsquery),
-            search_headline=SearchHeadline("headline", tsquery, highlight_all=True, **marks),
-            search_snippet=SearchHeadline(
-                "body", tsquery, max_words=40, min_words=20, max_fragments=2, **marks
-            ),
-        )
+        .annotate(rank=SearchRank(F("search_vector"), tsquery))
         .order_by("-rank", "-published_at", "-id")
     )
-
-
-def marked(text):
-    """ts_headline output as safe HTML: everything escaped, matches in <mark>."""
-    html = escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>")
-    return mark_safe(html)

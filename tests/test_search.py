@@ -33,6 +33,14 @@ def test_search_results_highlight_the_query_in_headline_and_excerpt(client):
     assertContains(response, "1 result for “railway”")
 
 
+def test_search_results_on_page_2_are_highlighted_too(client):
+    for n in range(13):
+        make_article(headline=f"Story {n}", body=f"First.\n\nThe railway reaches town {n}.")
+    response = client.get("/search/", {"q": "railway", "page": 2})
+    assertContains(response, "13 results for “railway”")
+    assertContains(response, "The <mark>railway</mark> reaches town", count=1)
+
+
 def test_search_finds_nothing_that_is_not_live(client):
     make_article(headline="Embargoed railway deal", status=Article.Status.IN_REVIEW)
     response = client.get("/search/", {"q": "railway"})
@@ -103,3 +111,10 @@ def test_excerpt_is_taken_from_the_paragraph_that_matches():
     long_paragraph = "<p>" + "word " * 100 + "railway at the end.</p>"
     cut = snippet(long_paragraph, ["railway"])
     assert cut.startswith("… word") and "<mark>railway</mark>" in cut
+
+
+def test_excerpt_sees_words_through_markup_not_inside_tags():
+    split_by_markup = "<p>Opening words.</p><p>The rail<em>way</em> opens.</p>"
+    assert snippet(split_by_markup, ["railway"]) == "The <mark>railway</mark> opens."
+    in_a_link_only = '<p>Opening.</p><p><a href="/railway">Map</a></p><p>The railway.</p>'
+    assert snippet(in_a_link_only, ["railway"]) == "The <mark>railway</mark>."
