@@ -5,6 +5,7 @@ HTML or a 10,000-character paste simply match nothing (or the words inside them)
 """
 
 import re
+from html import unescape
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -86,7 +87,8 @@ def highlight(text, terms):
 
 
 def _plain(block):
-    return " ".join(strip_tags(block).split())
+    """Readable text of a block of HTML: tags gone, entities decoded (highlight escapes again)."""
+    return " ".join(unescape(strip_tags(block)).split())
 
 
 def _first_match(blocks, pattern):

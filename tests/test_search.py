@@ -118,3 +118,10 @@ def test_excerpt_sees_words_through_markup_not_inside_tags():
     assert snippet(split_by_markup, ["railway"]) == "The <mark>railway</mark> opens."
     in_a_link_only = '<p>Opening.</p><p><a href="/railway">Map</a></p><p>The railway.</p>'
     assert snippet(in_a_link_only, ["railway"]) == "The <mark>railway</mark>."
+
+
+def test_search_snippet_shows_an_ampersand_as_readers_wrote_it(client):
+    make_article(headline="Trade", body="Potash & railway deals were signed in Minsk.")
+    response = client.get("/search/?q=railway")
+    assertContains(response, "Potash &amp; <mark>railway</mark> deals were signed in Minsk.")
+    assertNotContains(response, "&amp;amp;")
