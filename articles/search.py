@@ -47,6 +47,17 @@ def search_articles(query, *, now=None):
     return portable_search_articles(query, now=now)
 
 
+def highlight_terms(query):
+    """The words to mark in results: the query's own, and on PostgreSQL also their stems,
+    so that "flooded", which finds "Floods", marks it too."""
+    terms = search_terms(query)
+    if terms and connection.vendor == "postgresql":
+        from articles import search_postgres
+
+        return terms + [stem for stem in search_postgres.stems(terms) if stem not in terms]
+    return terms
+
+
 def portable_search_articles(query, *, now=None):
     """Published articles containing every word of the query, best matches first."""
     terms = search_terms(query)

@@ -14,6 +14,7 @@ than the rest of the query, for output the page never showed.
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
 
@@ -32,6 +33,16 @@ def search_terms(query):
         if len(word) > 1 or word.isdigit():
             unique.setdefault(word.casefold(), word)
     return list(unique.values())[:MAX_TERMS]
+
+
+def stems(terms):
+    """The lexemes PostgreSQL's English configuration makes of the terms: 'flooded' -> 'flood'."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s)))",
+            [CONFIG, " ".join(terms)],
+        )
+        return [lexeme for (lexeme,) in cursor.fetchall()]
 
 
 def text_query(terms):

@@ -11,7 +11,7 @@ from taggit.models import Tag
 from articles import renditions, selectors
 from articles.filters import ArticleFilter
 from articles.models import Article, Author, Correction, Image, OldSlug, Photographer, Section
-from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
+from articles.search import MAX_QUERY_CHARS, highlight_terms, search_articles
 
 PAGE_SIZE = 12
 HOME_PAGE_SIZE = 20  # the lead story and 19 more: a front page, not a list
@@ -175,7 +175,7 @@ def article_list(request):
 @require_safe
 def search(request):
     query = request.GET.get("q", "")[:MAX_QUERY_CHARS]
-    terms = search_terms(query)
+    terms = highlight_terms(query)
     results = search_articles(query).for_listing().defer(None)  # snippets need the text
     return _list_page(
         request,

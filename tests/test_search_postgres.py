@@ -115,3 +115,10 @@ def test_the_vector_is_indexed_and_search_is_fast_with_10000_articles():
         timings.append(time.perf_counter() - started)
     assert len(results) == 20
     assert sorted(timings)[2] < 0.05
+
+
+def test_a_word_found_by_its_stem_is_highlighted_too(client):
+    make_article(headline="Floods hit the town", body="Flooding continues in the east.")
+    response = client.get("/search/?q=flooded")
+    assertContains(response, "<mark>Flood</mark>s hit the town")
+    assertContains(response, "<mark>Flood</mark>ing continues")
