@@ -147,13 +147,17 @@ def related_and_neighbours(article, *, now=None):
     if article.section_id and article.published_at is not None:
         in_section = Article.objects.published(now=now).filter(section_id=article.section_id)
         at, pk = article.published_at, article.pk
+        # A range on the posting time, with ties at the same minute broken by id, reads the
+        # (section, status, time, id) index from the article outwards and stops at the first.
         just_before = (
-            in_section.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+            in_section.filter(published_at__lte=at)
+            .exclude(published_at=at, pk__gte=pk)
             .order_by("-published_at", "-pk")
             .values("pk")[:1]
         )
         just_after = (
-            in_section.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+            in_section.filter(published_at__gte=at)
+            .exclude(published_at=at, pk__lte=pk)
             .order_by("published_at", "pk")
             .values("pk")[:1]
         )

@@ -275,3 +275,16 @@ def test_related_articles_rank_by_shared_tags_before_recency(client):
     order = [related.index(story.headline) for story in (three_tags, two_tags, one_tag_newest)]
     assert order == sorted(order)
     assert "Draft sharing every tag" not in related
+
+
+def test_stories_posted_in_the_same_minute_still_link_to_each_other(client):
+    section = make_section(name="Wires", slug="wires")
+    minute = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
+    first = make_article(section=section, headline="First wire", published_at=minute)
+    second = make_article(section=section, headline="Second wire", published_at=minute)
+    assertContains(
+        client.get(first.get_absolute_url()), f'href="{second.get_absolute_url()}" rel="next"'
+    )
+    assertContains(
+        client.get(second.get_absolute_url()), f'href="{first.get_absolute_url()}" rel="prev"'
+    )

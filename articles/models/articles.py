@@ -270,8 +270,9 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-published_at", "section"], name="article_status_pubdate_sect"
             ),
+            # Id last: section pages and the previous/next links order by (time, id).
             models.Index(
-                fields=["section", "status", "-published_at"], name="article_section_pubdate"
+                fields=["section", "status", "-published_at", "-id"], name="article_section_pub_id"
             ),
         ]
 
