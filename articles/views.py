@@ -91,11 +91,9 @@ def section_detail(request, slug):
 
 @require_safe
 def tag_detail(request, slug):
-    published = Article.objects.published()
-    tag = get_object_or_404(
-        Tag.objects.filter(articles_taggedarticle_items__content_object__in=published).distinct(),
-        slug=slug,
-    )
+    tag = get_object_or_404(Tag, slug=slug)
+    if not listing().tagged(tag).exists():
+        raise Http404("No published article has this tag.")  # a draft's tag stays unknown
     return _list_page(
         request,
         "articles/tag_detail.html",
