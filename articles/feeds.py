@@ -5,9 +5,8 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
-from taggit.models import Tag
 
-from articles import renditions
+from articles import facets, renditions
 from articles.models import Article, Author, Rendition, Section
 from articles.selectors import site_name
 
@@ -118,13 +117,7 @@ class SectionAtom(SectionRss, LatestAtom):
 
 class TagRss(LatestRss):
     def get_object(self, request, slug=None):
-        published = Article.objects.published()
-        return get_object_or_404(
-            Tag.objects.filter(
-                articles_taggedarticle_items__content_object__in=published
-            ).distinct(),
-            slug=slug,
-        )
+        return get_object_or_404(facets.tags_of(Article.objects.published()), slug=slug)
 
     def object_link(self, obj):
         return reverse("articles:tag", kwargs={"slug": obj.slug})
@@ -142,7 +135,7 @@ class AuthorRss(LatestRss):
         return get_object_or_404(Author, slug=slug)
 
     def articles(self, obj):
-        return Article.objects.published().by_author(obj).distinct()
+        return Article.objects.published().by_author(obj)
 
 
 class AuthorAtom(AuthorRss, LatestAtom):

@@ -87,6 +87,7 @@ def preview_article(pk) -> Article:
     """The article as it will look once published: pending changes shown over live text."""
     article = (
         Article.objects.for_listing()
+        .select_related("hero_image__photographer")
         .prefetch_related("tags", "image_uses__image__photographer", "corrections")
         .get(pk=pk)
     )

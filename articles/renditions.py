@@ -6,6 +6,7 @@ says nothing about the original file. Building a URL touches neither the databas
 disk, so pages cost the same number of queries however many photos they show.
 """
 
+import functools
 import secrets
 from dataclasses import dataclass
 from io import BytesIO
@@ -16,10 +17,11 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.signing import Signer
 from django.db import IntegrityError, transaction
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from articles import links
 from articles.imagemeta import ROTATED_ORIENTATIONS
 from articles.models import Rendition
 
@@ -45,7 +47,9 @@ class Source:
     width: int
 
 
+@functools.lru_cache(maxsize=4096)
 def signature(key, spec):
+    # Memoised: a front page signs about a hundred URLs, the same ones on every request.
     return _signer.signature(f"{key}/{spec}")[:22]
 
 
@@ -57,23 +61,7 @@ def rendition_url(image, spec):
     """The public address of one rendition; no query, no file access."""
     if spec not in SPECS:
         raise UnknownSpec(spec)
-    return _url_prefix() + f"{image.key}/{signature(image.key, spec)}/{spec}"
-
-
-_url_prefixes = {}
-
-
-def _url_prefix():
-    """'/photos/' as the URLconf has it, reversed once per URLconf and script prefix.
-
-    A page shows up to a hundred rendition URLs; reversing each one cost more than the rest of
-    the picture markup.
-    """
-    where = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    if where not in _url_prefixes:
-        probe = reverse("articles:rendition", kwargs={"key": "k", "signature": "s", "spec": "x"})
-        _url_prefixes[where] = probe[: -len("k/s/x")]
-    return _url_prefixes[where]
+    return links.rendition_url(image.key, signature(image.key, spec), spec)
 
 
 def oriented_size(image):

@@ -161,7 +161,9 @@ def related_and_neighbours(article, *, now=None):
             .order_by("published_at", "pk")
             .values("pk")[:1]
         )
-        wanted |= Q(pk__in=just_before) | Q(pk__in=just_after)
+        # "= (subquery)", not "IN (subquery)": a scalar subquery runs once, so each branch of
+        # the OR is a primary-key lookup (PostgreSQL scanned the whole table for "IN").
+        wanted |= Q(pk=Subquery(just_before)) | Q(pk=Subquery(just_after))
     found = {
         each.pk: each
         for each in Article.objects.filter(wanted)

@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
 
-from articles.models import Article, Author, Section
+from articles import facets
+from articles.models import Article, Author
 from articles.selectors import site_name
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -35,7 +35,7 @@ class SectionSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return Section.objects.filter(articles__in=Article.objects.published()).distinct()
+        return facets.sections_of(Article.objects.published())
 
 
 class TagSitemap(Sitemap):
@@ -43,13 +43,7 @@ class TagSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return (
-            Tag.objects.filter(
-                articles_taggedarticle_items__content_object__in=Article.objects.published()
-            )
-            .distinct()
-            .order_by("name")
-        )
+        return facets.tags_of(Article.objects.published()).order_by("name")
 
     def location(self, item):
         return reverse("articles:tag", kwargs={"slug": item.slug})

@@ -112,7 +112,7 @@ def author_detail(request, slug):
         "articles/author_detail.html",
         title=author.name,
         description=author.bio or f"Articles by {author.name}.",
-        articles=listing().by_author(author).distinct(),
+        articles=listing().by_author(author),
         author=author,
         portrait=renditions.portrait_url(author),
     )

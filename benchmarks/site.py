@@ -106,6 +106,7 @@ def generate(count):
                 file=files[n % len(files)],
                 width=1600,
                 height=1067,
+                orientation=1,  # as Image.save records it: these JPEGs carry no EXIF rotation
                 caption=f"Photo caption {n}",
                 alt_text=f"What photo {n} shows",
                 photographer=photographers[n % len(photographers)],

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.urls import set_script_prefix
 from django.utils import timezone
 from django.views.defaults import server_error
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
@@ -288,3 +289,21 @@ def test_stories_posted_in_the_same_minute_still_link_to_each_other(client):
     assertContains(
         client.get(second.get_absolute_url()), f'href="{first.get_absolute_url()}" rel="prev"'
     )
+
+
+@pytest.fixture
+def mounted_under_news():
+    """The site served under /news/, as WSGI sets it from a proxy's SCRIPT_NAME."""
+    set_script_prefix("/news/")
+    yield "/news"
+    set_script_prefix("/")
+
+
+def test_article_and_photo_links_keep_the_mount_point_of_a_site_served_under_a_path(
+    client, mounted_under_news
+):
+    article = make_article(headline="Mounted story", hero_image=make_image())
+    response = client.get("/")
+    local = timezone.localtime(article.published_at)
+    assertContains(response, f'href="/news/{local:%Y/%m/%d}/{article.slug}/"')
+    assertContains(response, f'src="/news/photos/{article.hero_image.key}/')

@@ -62,6 +62,21 @@ def test_photographer_page_shows_public_photos_only(client):
     assertNotContains(response, f"/photos/{secret.key}/")
 
 
+def test_photographer_page_lists_an_article_once_however_many_of_their_photos_it_has(client):
+    photographer = make_photographer(name="Ana Lens", slug="ana-lens")
+    hero, first, second = (make_image(photographer=photographer) for _ in range(3))
+    make_article(
+        hero_image=hero,
+        headline="Three photos story",
+        body=f"Text.\n\n[[image {first.key}]]\n\n[[image {second.key}]]",
+    )
+    response = client.get("/photographer/ana-lens/")
+    assert response.content.decode().count("Three photos story") == 1
+    assert list(response.context["page"].object_list) == list(
+        Article.objects.filter(headline="Three photos story")
+    )
+
+
 def test_list_pages_are_paginated(client):
     section = make_section(slug="busy")
     for n in range(14):

@@ -203,3 +203,22 @@ def test_postgresql_reads_home_and_section_lists_through_indexes(ten_thousand_ar
     first_page = plan(listing.for_listing()[:20])
     assert "Seq Scan on articles_article" not in first_page, first_page
     assert "Index" in first_page
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="query plans are checked on PostgreSQL only"
+)
+def test_postgresql_serves_the_article_page_without_scanning_the_archive(
+    client, ten_thousand_articles
+):
+    # An article in the middle of the archive, with neighbours on both sides in its section.
+    article = Article.objects.published().get(slug="story-5001")
+    url = article.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute("EXPLAIN " + query["sql"])
+            explained = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on articles_article" not in explained, (query["sql"], explained)

@@ -6,6 +6,8 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles import links
+
 from .images import Image
 from .people import Author, SlugNaturalKeyManager
 
@@ -70,7 +72,7 @@ class ArticleQuerySet(models.QuerySet):
         Cards show neither tags nor the text, so neither is loaded: the body is most of a row.
         """
         return (
-            self.select_related("section", "hero_image__photographer")
+            self.select_related("section", "hero_image")
             .prefetch_related(bylines_prefetch())
             .defer("body", "body_html")
         )
@@ -86,13 +88,16 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def by_author(self, author):
+        # A join without DISTINCT: an author is in an article's byline once at most (a unique
+        # constraint), and the join starts from the author's bylines, so an author with one
+        # story does not walk the whole archive.
         return self.filter(bylines__author=author)
 
     def by_photographer(self, photographer):
-        return self.filter(
-            Q(hero_image__photographer=photographer)
-            | Q(image_uses__image__photographer=photographer)
-        ).distinct()
+        photo_in_body = ArticleImage.objects.filter(
+            article=OuterRef("pk"), image__photographer=photographer
+        )
+        return self.filter(Q(hero_image__photographer=photographer) | Q(Exists(photo_in_body)))
 
     def latest(self):
         return self.order_by("-published_at", "-id")
@@ -296,15 +301,7 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return reverse(
-            "articles:article",
-            kwargs={
-                "year": local.year,
-                "month": f"{local.month:02d}",
-                "day": f"{local.day:02d}",
-                "slug": self.slug,
-            },
-        )
+        return links.article_url(local.year, local.month, local.day, self.slug)
 
     @property
     def byline_authors(self):
