@@ -158,13 +158,13 @@ def wrk(url, duration, connections, script=None):
 
 
 def worker_rss_kb(master_pid):
-    """Resident memory of the gunicorn worker processes (children of the master)."""
+    """{pid: resident memory in kB} of the gunicorn worker processes (children of the master)."""
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    total = 0
+    memory = {}
     for pid in children:
         status = Path(f"/proc/{pid}/status").read_text()
-        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
-    return total
+        memory[pid] = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+    return memory
 
 
 def soak(server_pid, base, paths, args):
@@ -185,9 +185,14 @@ def soak(server_pid, base, paths, args):
             break
         rounds.append(wrk(base + "/", min(10, int(left)), args.connections, script=script.name))
     Path(script.name).unlink()
+    after = worker_rss_kb(server_pid)
+    # Per worker: the largest growth of one that served throughout (none was replaced).
+    growth = [100 * (after[pid] - before[pid]) / before[pid] for pid in before if pid in after]
     return {
-        "before_kb": before,
-        "after_kb": worker_rss_kb(server_pid),
+        "before_kb": sum(before.values()),
+        "after_kb": sum(after.values()),
+        "workers": len(after),
+        "worst_worker_growth": max(growth, default=0.0),
         "requests": sum(r["requests"] for r in rounds),
         "errors": sum(r["errors"] for r in rounds),
         "seconds": round(time.monotonic() - started),
@@ -213,10 +218,13 @@ def measure(env, urls, args, mode):
                 continue
             wrk(url, 1, args.connections)  # warm up: connections, renditions, cache
             results[page] = figures = wrk(url, args.duration, args.connections)
+            # One reader at a time: the latency of the page itself, without queueing.
+            figures["alone_p50"] = wrk(url, args.duration, 1)["p50"]
             ratio = figures["rps"] / results["trivial"]["rps"]
             print(
                 f"  {mode:>3} {page:<8} {figures['rps']:8.0f} req/s  x{ratio:5.3f}  "
-                f"p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms"
+                f"p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms  "
+                f"alone p50 {figures['alone_p50']:6.2f} ms"
                 + (f"  {figures['errors']} non-2xx!" if figures["errors"] else "")
             )
         memory = soak(server.pid, base, [urls[page] for page in results], args)
@@ -275,34 +283,40 @@ def markdown(reports, args, command):
         f"- Command: `{command}`",
         f"- Load: `wrk -t1 -c{args.connections} -d{args.duration}s` per page after a 1 s warm-up;"
         " gunicorn with gunicorn.conf.py defaults (DEBUG off, 127.0.0.1).",
+        f"- Alone p50: the median latency with one connection (`wrk -c1 -d{args.duration}s`),"
+        " the time of the page itself; p50 and p99 under load include queueing.",
         "- Ratio: the page's requests per second over the trivial view's, same server run.",
         "- Cache off: every cache is Django's DummyCache (the page cache switches itself off).",
         "",
     ]
     for kind, report in reports.items():
         lines += [f"## {kind} ({args.articles} articles)", ""]
-        lines += ["| page | SQL uncached | cache | req/s | ratio | p50 ms | p99 ms |"]
-        lines += ["|---|---|---|---|---|---|---|"]
+        lines += [
+            "| page | SQL uncached | cache | req/s | ratio | p50 ms | p99 ms | alone p50 ms |"
+        ]
+        lines += ["|---|---|---|---|---|---|---|---|"]
         for page in PAGES:
             for mode in ("off", "on"):
                 figures = report[mode]["results"].get(page)
                 if figures is None:
-                    lines.append(f"| {page} | - | {mode} | skipped (not 200) | | | |")
+                    lines.append(f"| {page} | - | {mode} | skipped (not 200) | | | | |")
                     continue
                 baseline = report[mode]["results"]["trivial"]["rps"]
                 lines.append(
                     f"| {page} | {report['queries'][page]} | {mode} | {figures['rps']:.0f} | "
                     f"{figures['rps'] / baseline:.3f} | {figures['p50']:.2f} | "
-                    f"{figures['p99']:.2f} |"
+                    f"{figures['p99']:.2f} | {figures['alone_p50']:.2f} |"
                 )
         lines.append("")
         for mode in ("off", "on"):
             memory = report[mode]["memory"]
             growth = 100 * (memory["after_kb"] - memory["before_kb"]) / memory["before_kb"]
             lines.append(
-                f"- Workers' memory, cache {mode}: {memory['before_kb'] // 1024} MB with every page"
-                f" warm, {memory['after_kb'] // 1024} MB after {memory['requests']} more requests"
-                f" of all pages in turn ({growth:+.1f}%; {memory['errors']} non-2xx)."
+                f"- Workers' memory, cache {mode}: {memory['before_kb'] // 1024} MB in"
+                f" {memory['workers']} worker(s) with every page warm,"
+                f" {memory['after_kb'] // 1024} MB after {memory['requests']} more requests"
+                f" of all pages in turn ({growth:+.1f}%; the most any one worker grew:"
+                f" {memory['worst_worker_growth']:+.1f}%; {memory['errors']} non-2xx)."
             )
         lines.append("")
     return "\n".join(lines)
