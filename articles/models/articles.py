@@ -88,9 +88,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def by_author(self, author):
-        # A join without DISTINCT: an author is in an article's byline once at most (a unique
-        # constraint), and the join starts from the author's bylines, so an author with one
-        # story does not walk the whole archive.
+        # A join needs no DISTINCT here: an author is in an article's byline once at most
+        # (a unique constraint).
         return self.filter(bylines__author=author)
 
     def by_photographer(self, photographer):
