@@ -34,6 +34,11 @@ def article_url(year, month, day, slug):
     return pattern.format(year=year, month=f"{month:02d}", day=f"{day:02d}", slug=slug)
 
 
+def slug_url(name, slug):
+    """The page of a section, author or photographer: every page's menu lists the sections."""
+    return url_pattern(name, slug="probe-slug").format(slug=slug)
+
+
 def rendition_url(key, signature, spec):
     pattern = url_pattern(
         "articles:rendition", key="probe-key", signature="probe-signature", spec="probe.spec"

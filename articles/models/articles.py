@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -36,7 +35,7 @@ class Section(models.Model):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return links.slug_url("articles:section", self.slug)
 
 
 def bylines_prefetch():

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
+
+from articles import links
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -49,7 +50,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return links.slug_url("articles:author", self.slug)
 
 
 class Photographer(models.Model):
@@ -81,4 +82,4 @@ class Photographer(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:photographer", kwargs={"slug": self.slug})
+        return links.slug_url("articles:photographer", self.slug)
