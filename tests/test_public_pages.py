@@ -307,3 +307,4 @@ def test_article_and_photo_links_keep_the_mount_point_of_a_site_served_under_a_p
     local = timezone.localtime(article.published_at)
     assertContains(response, f'href="/news/{local:%Y/%m/%d}/{article.slug}/"')
     assertContains(response, f'src="/news/photos/{article.hero_image.key}/')
+    assertContains(response, f'href="/news/section/{article.section.slug}/"')  # the menu
