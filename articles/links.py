@@ -11,12 +11,17 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 _patterns = {}
 
 
+def url_context():
+    """(URLconf, script prefix): what a built address depends on besides its arguments."""
+    return (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
 def url_pattern(name, **probes):
     """``reverse(name)`` as a str.format pattern: each probe value becomes ``{its name}``.
 
     Each probe must match its URL argument's pattern and appear nowhere else in the URL.
     """
-    where = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name)
+    where = (*url_context(), name)
     if where not in _patterns:
         url = reverse(name, kwargs=probes).replace("{", "{{").replace("}", "}}")
         # Arguments follow the script prefix: replace from the end, last argument first.

@@ -10,6 +10,7 @@ import functools
 import secrets
 from dataclasses import dataclass
 from io import BytesIO
+from types import MappingProxyType
 
 from django.conf import settings
 from django.core import signing
@@ -61,7 +62,11 @@ def rendition_url(image, spec):
     """The public address of one rendition; no query, no file access."""
     if spec not in SPECS:
         raise UnknownSpec(spec)
-    return links.rendition_url(image.key, signature(image.key, spec), spec)
+    return _url(image.key, spec)
+
+
+def _url(key, spec):
+    return links.rendition_url(key, signature(key, spec), spec)
 
 
 def oriented_size(image):
@@ -90,34 +95,42 @@ def oriented_size(image):
     return tuple(size)
 
 
-def _width_sources(image, fmt):
-    width, _ = oriented_size(image)
+def _width_sources(key, width, fmt):
     sources = []
     for target in WIDTHS:
         actual = min(target, width) if width else target
         if sources and actual == sources[-1].width:
             break
-        sources.append(Source(rendition_url(image, f"width-{target}.{fmt}"), actual))
+        sources.append(Source(_url(key, f"width-{target}.{fmt}"), actual))
     return sources
 
 
 def picture(image, *, crop=False):
     """What the ``<picture>`` partial needs: WebP and JPEG srcsets, a fallback src and size."""
+    return _picture_sources(image.key, oriented_size(image), crop, links.url_context())
+
+
+@functools.lru_cache(maxsize=4096)
+def _picture_sources(key, size, crop, _url_context):
+    # Memoised like signature(): a front page prints twenty of these, and every input is in
+    # the arguments (the URLconf and script prefix too), so an entry can never go stale.
     if crop:
-        webp = [Source(rendition_url(image, f"fill-{w}x{h}.webp"), w) for w, h in CARD_SIZES]
-        jpeg = [Source(rendition_url(image, f"fill-{w}x{h}.jpg"), w) for w, h in CARD_SIZES]
+        webp = [Source(_url(key, f"fill-{w}x{h}.webp"), w) for w, h in CARD_SIZES]
+        jpeg = [Source(_url(key, f"fill-{w}x{h}.jpg"), w) for w, h in CARD_SIZES]
         width, height = CARD_SIZES[0]
     else:
-        webp = _width_sources(image, "webp")
-        jpeg = _width_sources(image, "jpg")
-        width, height = oriented_size(image)
-    return {
-        "webp_srcset": ", ".join(f"{s.url} {s.width}w" for s in webp),
-        "jpeg_srcset": ", ".join(f"{s.url} {s.width}w" for s in jpeg),
-        "src": jpeg[min(1, len(jpeg) - 1)].url,
-        "width": width,
-        "height": height,
-    }
+        webp = _width_sources(key, size[0], "webp")
+        jpeg = _width_sources(key, size[0], "jpg")
+        width, height = size
+    return MappingProxyType(
+        {
+            "webp_srcset": ", ".join(f"{s.url} {s.width}w" for s in webp),
+            "jpeg_srcset": ", ".join(f"{s.url} {s.width}w" for s in jpeg),
+            "src": jpeg[min(1, len(jpeg) - 1)].url,
+            "width": width,
+            "height": height,
+        }
+    )
 
 
 def parse_spec(spec):

@@ -5,17 +5,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import (
-    Count,
-    Exists,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Value,
-    prefetch_related_objects,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import strip_tags
@@ -23,7 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles import renditions
-from articles.models import Article, ArticleImage, Section, TaggedArticle, bylines_prefetch
+from articles.models import Article, ArticleImage, Section, bylines_prefetch
+from articles.related import related_and_neighbour_ids
 from articles.rendering import insert_figures
 
 RELATED_COUNT = 4
@@ -109,81 +100,26 @@ def share_image_url(image):
     return renditions.rendition_url(image, "width-1200.jpg")
 
 
-RELATED_POOL = 200  # newest candidates ranked; bounds the cost on a large archive
-
-
-def related_ids(article, *, now=None, limit=RELATED_COUNT):
-    """Ids of the published articles sharing the most tags, then the same section; newest first.
-
-    Only the newest RELATED_POOL candidates (same section or a shared tag) are ranked, so the
-    page costs the same on an archive of 100 or 100,000 articles. One query, answered from
-    indexes alone (status, publish time and section; article and tag).
-    """
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    tagged_alike = TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
-    candidates = Q(Exists(tagged_alike)) if tag_ids else Q(pk__in=[])
-    if article.section_id:
-        candidates |= Q(section_id=article.section_id)
-    shared_tags = tagged_alike.order_by().values("content_object").annotate(n=Count("pk"))
-    newest_first = (
-        Article.objects.published(now=now)
-        .exclude(pk=article.pk)
-        .filter(candidates)
-        .annotate(shared=Coalesce(Subquery(shared_tags.values("n")), Value(0)))
-        .order_by("-published_at")
-        .values_list("pk", "shared")[:RELATED_POOL]
-    )
-    # sorted() is stable: among equals, the newest stays first.
-    ranked = sorted(newest_first, key=lambda row: -row[1])
-    return [pk for pk, _ in ranked[:limit]]
-
-
 def related_and_neighbours(article, *, now=None):
-    """(related, previous, next): the related articles, and the article's neighbours in its
-    section by posting time. One query loads all of them once the related ids are known.
+    """(related, previous, next): the related articles (sharing tags or the section, published
+    only), and the article's neighbours in its section by posting time. One lookup of ids
+    (articles/related.py) and one query that loads all of those articles for their cards.
     """
-    related = related_ids(article, now=now)
-    wanted = Q(pk__in=related)
-    if article.section_id and article.published_at is not None:
-        in_section = Article.objects.published(now=now).filter(section_id=article.section_id)
-        at, pk = article.published_at, article.pk
-        # A range on the posting time, with ties at the same minute broken by id, reads the
-        # (section, status, time, id) index from the article outwards and stops at the first.
-        just_before = (
-            in_section.filter(published_at__lte=at)
-            .exclude(published_at=at, pk__gte=pk)
-            .order_by("-published_at", "-pk")
-            .values("pk")[:1]
-        )
-        just_after = (
-            in_section.filter(published_at__gte=at)
-            .exclude(published_at=at, pk__lte=pk)
-            .order_by("published_at", "pk")
-            .values("pk")[:1]
-        )
-        # "= (subquery)", not "IN (subquery)": a scalar subquery runs once, so each branch of
-        # the OR is a primary-key lookup (PostgreSQL scanned the whole table for "IN").
-        wanted |= Q(pk=Subquery(just_before)) | Q(pk=Subquery(just_after))
-    found = {
-        each.pk: each
-        for each in Article.objects.filter(wanted)
-        .select_related("section", "hero_image__photographer")
-        .defer("body", "body_html")
-    }
-    # The nearest article of the section on each side is the neighbour; a related article of
-    # the same section, if loaded too, is always further away.
-    here = (article.published_at, article.pk)
-    same_section = [
-        each
-        for each in found.values()
-        if article.published_at and each.section_id == article.section_id
-    ]
-    before = [each for each in same_section if (each.published_at, each.pk) < here]
-    after = [each for each in same_section if (each.published_at, each.pk) > here]
+    now = now or timezone.now()
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    related_pks, previous_pk, next_pk = related_and_neighbour_ids(
+        article, tag_ids, now=now, limit=RELATED_COUNT
+    )
+    wanted = [pk for pk in (*related_pks, previous_pk, next_pk) if pk is not None]
+    found = (
+        {each.pk: each for each in Article.objects.filter(pk__in=wanted).for_cards()}
+        if wanted
+        else {}
+    )
     return (
-        [found[pk] for pk in related if pk in found],
-        max(before, key=lambda each: (each.published_at, each.pk), default=None),
-        min(after, key=lambda each: (each.published_at, each.pk), default=None),
+        [found[pk] for pk in related_pks if pk in found],
+        found.get(previous_pk),
+        found.get(next_pk),
     )
 
 

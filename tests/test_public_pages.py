@@ -278,6 +278,41 @@ def test_related_articles_rank_by_shared_tags_before_recency(client):
     assert "Draft sharing every tag" not in related
 
 
+def test_related_and_neighbours_skip_what_readers_cannot_see_and_list_newest_first(client):
+    section = make_section(name="Farming", slug="farming")
+    day = timedelta(days=1)
+    before = make_article(
+        section=section, headline="Live before", published_at=timezone.now() - 5 * day
+    )
+    make_article(
+        section=section,
+        headline="Withdrawn just before",
+        status=Article.Status.UNPUBLISHED,
+        published_at=timezone.now() - 4 * day,
+    )
+    article = make_article(section=section, tags=["Harvest"], published_at=timezone.now() - 3 * day)
+    make_article(
+        section=section,
+        headline="Scheduled next",
+        tags=["Harvest"],
+        published_at=timezone.now() + day,
+    )
+    older_alike = make_article(
+        headline="Harvest, older", tags=["Harvest"], published_at=timezone.now() - 9 * day
+    )
+    newer_alike = make_article(
+        headline="Harvest, newer", tags=["Harvest"], published_at=timezone.now() - 2 * day
+    )
+
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    assert f'href="{before.get_absolute_url()}" rel="prev"' in page
+    assert 'rel="next"' not in page  # the only later story in the section is not out yet
+    assert "Withdrawn just before" not in page and "Scheduled next" not in page
+    related = page.split('id="related-heading"')[1]
+    assert related.index(newer_alike.headline) < related.index(older_alike.headline)
+
+
 def test_stories_posted_in_the_same_minute_still_link_to_each_other(client):
     section = make_section(name="Wires", slug="wires")
     minute = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)

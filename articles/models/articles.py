@@ -70,11 +70,11 @@ class ArticleQuerySet(models.QuerySet):
 
         Cards show neither tags nor the text, so neither is loaded: the body is most of a row.
         """
-        return (
-            self.select_related("section", "hero_image")
-            .prefetch_related(bylines_prefetch())
-            .defer("body", "body_html")
-        )
+        return self.for_cards().prefetch_related(bylines_prefetch())
+
+    def for_cards(self):
+        """A card's own columns and joins, for callers that fetch bylines for several lists."""
+        return self.select_related("section", "hero_image").defer("body", "body_html")
 
     def in_section(self, section):
         return self.filter(section=section)
