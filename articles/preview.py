@@ -85,12 +85,7 @@ def _pending_parts(pending: dict, *, body_html: str, hero) -> dict:
 
 def preview_article(pk) -> Article:
     """The article as it will look once published: pending changes shown over live text."""
-    article = (
-        Article.objects.for_listing()
-        .select_related("hero_image__photographer")
-        .prefetch_related("tags", "image_uses__image__photographer", "corrections")
-        .get(pk=pk)
-    )
+    article = Article.objects.for_listing().select_related("hero_image__photographer").get(pk=pk)
     article.pending_content = revisions.overlay_pending(article)
     if article.pending_content is not None:
         article.body_html = render_body(article.body)

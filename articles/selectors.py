@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import strip_tags
@@ -100,13 +100,12 @@ def share_image_url(image):
     return renditions.rendition_url(image, "width-1200.jpg")
 
 
-def related_and_neighbours(article, *, now=None):
+def related_and_neighbours(article, tag_ids, *, now=None):
     """(related, previous, next): the related articles (sharing tags or the section, published
     only), and the article's neighbours in its section by posting time. One lookup of ids
     (articles/related.py) and one query that loads all of those articles for their cards.
     """
     now = now or timezone.now()
-    tag_ids = [tag.pk for tag in article.tags.all()]
     related_pks, previous_pk, next_pk = related_and_neighbour_ids(
         article, tag_ids, now=now, limit=RELATED_COUNT
     )
@@ -201,20 +200,24 @@ def article_page_context(article, request=None, *, now=None):
     the text with its credit; when the body also places it, that slot is dropped so no photo
     appears twice.
     """
-    images = {use.image.key: use.image for use in article.image_uses.all()}
-    related, previous, following = related_and_neighbours(article, now=now)
+    now = now or timezone.now()
+    # One plain query each: for a single article, prefetch_related's machinery cost more
+    # than the queries themselves.
+    tags = list(article.tags.all())
+    uses = ArticleImage.objects.filter(article=article).select_related("image__photographer")
+    images = {use.image.key: use.image for use in uses}
+    corrections = list(article.corrections.filter(published_at__lte=now))
+    related, previous, following = related_and_neighbours(
+        article, [tag.pk for tag in tags], now=now
+    )
     prefetch_related_objects([article, *related], bylines_prefetch())
     hero = article.hero_image if has_picture(article.hero_image) else None
     body_html = without_hero_slot(article.body_html, hero)
     hero_url = share_image_url(hero)
-    now = now or timezone.now()
-    corrections = [
-        note for note in article.corrections.all() if note.published_at and note.published_at <= now
-    ]
     return {
         "article": article,
         "authors": article.byline_authors,
-        "tags": list(article.tags.all()),
+        "tags": tags,
         "hero": hero,
         "body": insert_figures(body_html, images),
         "updated_at": updated_at(article),
@@ -224,7 +227,9 @@ def article_page_context(article, request=None, *, now=None):
         "next": following,
         "nav_sections": nav_sections(),
         "site_name": site_name(),
-        "json_ld": article_json_ld(article, request, hero_url=hero_url, corrections=corrections),
+        "json_ld": article_json_ld(
+            article, request, hero_url=hero_url, corrections=corrections, tags=tags
+        ),
         "meta": page_meta(
             request,
             title=article.seo_title or article.headline,
@@ -238,12 +243,5 @@ def article_page_context(article, request=None, *, now=None):
 
 
 def article_for_page(queryset):
-    """The queryset the article page reads from: one query each for its relations.
-
-    Bylines are left to ``article_page_context``, which fetches them with the related articles'.
-    """
-    return queryset.select_related("section", "hero_image__photographer").prefetch_related(
-        "tags",
-        Prefetch("image_uses", queryset=ArticleImage.objects.select_related("image__photographer")),
-        "corrections",
-    )
+    """The queryset the article page reads from; ``article_page_context`` loads the rest."""
+    return queryset.select_related("section", "hero_image__photographer")
