@@ -1,6 +1,6 @@
 """Which articles the article page points to: related stories and its section neighbours.
 
-These two lookups are the reader site's only SQL written by hand. Built with the ORM (an
+These two lookups are the article page's only SQL written by hand. Built with the ORM (an
 EXISTS, a counting subquery and two ordered scalar subqueries), Django spent about 5 ms of
 Python composing and compiling them on every uncached article page, against under 2 ms for
 the database to answer; the article page's whole budget is a few milliseconds
