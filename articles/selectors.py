@@ -100,21 +100,16 @@ def share_image_url(image):
     return renditions.rendition_url(image, "width-1200.jpg")
 
 
-def related_and_neighbours(article, tag_ids, *, now=None):
+def related_and_neighbours(article, tag_ids, *, now):
     """(related, previous, next): the related articles (sharing tags or the section, published
     only), and the article's neighbours in its section by posting time. One lookup of ids
     (articles/related.py) and one query that loads all of those articles for their cards.
     """
-    now = now or timezone.now()
     related_pks, previous_pk, next_pk = related_and_neighbour_ids(
         article, tag_ids, now=now, limit=RELATED_COUNT
     )
     wanted = [pk for pk in (*related_pks, previous_pk, next_pk) if pk is not None]
-    found = (
-        {each.pk: each for each in Article.objects.filter(pk__in=wanted).for_cards()}
-        if wanted
-        else {}
-    )
+    found = Article.objects.for_cards().in_bulk(wanted)
     return (
         [found[pk] for pk in related_pks if pk in found],
         found.get(previous_pk),
