@@ -5,7 +5,7 @@ N articles (benchmarks/site.py), starts gunicorn on 127.0.0.1 with the productio
 (gunicorn.conf.py, DEBUG off), and drives each page with `wrk` for a bounded time: first with
 every cache replaced by DummyCache (page cache off), then with the out-of-the-box cache on.
 It prints requests per second, p50 and p99 latency and the ratio to a trivial Django view
-measured in the same run, the SQL queries of each page uncached, the worker's memory before
+measured just before each page, the SQL queries of each page uncached, the worker's memory before
 and after, and writes the figures into benchmarks/RESULTS.md. Not a test: it asserts nothing.
 """
 
@@ -217,12 +217,21 @@ def measure(env, urls, args, mode):
                 print(f"  {mode:>3} {page:<8} skipped: {urls[page]} answers {status}")
                 continue
             wrk(url, 1, args.connections)  # warm up: connections, renditions, cache
+            # The baseline is measured again right before each page: this machine's speed
+            # drifts over minutes, and a ratio should compare two loads run side by side.
+            baseline = (
+                None
+                if page == "trivial"
+                else wrk(base + urls["trivial"], args.duration, args.connections)
+            )
             results[page] = figures = wrk(url, args.duration, args.connections)
+            figures["baseline_rps"] = (baseline or figures)["rps"]
             # One reader at a time: the latency of the page itself, without queueing.
             figures["alone_p50"] = wrk(url, args.duration, 1)["p50"]
-            ratio = figures["rps"] / results["trivial"]["rps"]
+            ratio = figures["rps"] / figures["baseline_rps"]
             print(
                 f"  {mode:>3} {page:<8} {figures['rps']:8.0f} req/s  x{ratio:5.3f}  "
+                f"(trivial {figures['baseline_rps']:5.0f})  "
                 f"p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms  "
                 f"alone p50 {figures['alone_p50']:6.2f} ms"
                 + (f"  {figures['errors']} non-2xx!" if figures["errors"] else "")
@@ -285,26 +294,28 @@ def markdown(reports, args, command):
         " gunicorn with gunicorn.conf.py defaults (DEBUG off, 127.0.0.1).",
         f"- Alone p50: the median latency with one connection (`wrk -c1 -d{args.duration}s`),"
         " the time of the page itself; p50 and p99 under load include queueing.",
-        "- Ratio: the page's requests per second over the trivial view's, same server run.",
+        "- Ratio: the page's requests per second over the trivial view's, measured just before"
+        " it on the same server (the machine's speed drifts over minutes).",
         "- Cache off: every cache is Django's DummyCache (the page cache switches itself off).",
         "",
     ]
     for kind, report in reports.items():
         lines += [f"## {kind} ({args.articles} articles)", ""]
         lines += [
-            "| page | SQL uncached | cache | req/s | ratio | p50 ms | p99 ms | alone p50 ms |"
+            "| page | SQL uncached | cache | req/s | trivial req/s just before | ratio"
+            " | p50 ms | p99 ms | alone p50 ms |"
         ]
-        lines += ["|---|---|---|---|---|---|---|---|"]
+        lines += ["|---|---|---|---|---|---|---|---|---|"]
         for page in PAGES:
             for mode in ("off", "on"):
                 figures = report[mode]["results"].get(page)
                 if figures is None:
-                    lines.append(f"| {page} | - | {mode} | skipped (not 200) | | | | |")
+                    lines.append(f"| {page} | - | {mode} | skipped (not 200) | | | | | |")
                     continue
-                baseline = report[mode]["results"]["trivial"]["rps"]
+                baseline = figures["baseline_rps"]
                 lines.append(
                     f"| {page} | {report['queries'][page]} | {mode} | {figures['rps']:.0f} | "
-                    f"{figures['rps'] / baseline:.3f} | {figures['p50']:.2f} | "
+                    f"{baseline:.0f} | {figures['rps'] / baseline:.3f} | {figures['p50']:.2f} | "
                     f"{figures['p99']:.2f} | {figures['alone_p50']:.2f} |"
                 )
         lines.append("")
