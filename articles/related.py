@@ -1,11 +1,11 @@
 """Which articles the article page points to: related stories and its section neighbours.
 
-These two lookups are the article page's only SQL written by hand. Built with the ORM (an
-EXISTS, a counting subquery and two ordered scalar subqueries), Django spent about 5 ms of
-Python composing and compiling them on every uncached article page, against under 2 ms for
-the database to answer; the article page's whole budget is a few milliseconds
+These lookups are the article page's only SQL written by hand. Built with the ORM (an EXISTS,
+a counting subquery and two ordered scalar subqueries), Django spent about 5 ms of Python
+composing and compiling them on every uncached article page, against under 2 ms for the
+database to answer; the article page's whole budget is a few milliseconds
 (benchmarks/RESULTS.md). The statements are plain SQL that SQLite and PostgreSQL both run, on
-the same indexes the ORM version used, and the suite runs them on both.
+indexes made for them, and the suite runs them on both.
 
 Only ids come back; the caller loads the articles with the ORM.
 """
@@ -14,7 +14,9 @@ from django.db import connection
 
 from articles.models import Article, TaggedArticle
 
-POOL = 200  # newest candidates ranked; bounds the cost on a large archive
+# Articles most recently tagged with each of the article's tags that are ranked: bounds the
+# cost of a tag carried by thousands of stories, reading (tag, article) index entries only.
+PER_TAG_POOL = 100
 
 
 def _tables():
@@ -30,15 +32,22 @@ def _timestamp(value):
 def related_and_neighbour_ids(article, tag_ids, *, now, limit):
     """(related ids, previous id, next id) in one statement; the neighbours may be None.
 
-    Related: published articles sharing the most of ``tag_ids``, then the same section; newest
-    first among equals. Only the newest POOL candidates (same section or a shared tag) are
-    ranked, so the page costs the same on an archive of 100 or 100,000 articles.
+    Related: published articles sharing the most of ``tag_ids``, then the newest of the same
+    section; newest first among equals. Two small answers cover that ranking exactly: the
+    ``limit`` best tag-sharers, and the ``limit`` newest of the section (a section article that
+    also shares tags gets its count from the first). Tag-sharers are looked for among the
+    PER_TAG_POOL newest articles of each tag, so the page costs the same on an archive of 100
+    or 100,000 articles.
 
     Neighbours: the article's previous and next in its section by posting time, ties broken
     by id. Each side reads the (section, status, time, id) index from the article outwards and
     stops at the first published article.
     """
-    parts = [_related(article, tag_ids, now), _neighbours(article, now)]
+    parts = [
+        _tag_sharers(article, tag_ids, now, limit),
+        _section_newest(article, now, limit),
+        _neighbours(article, now),
+    ]
     parts = [part for part in parts if part]
     if not parts:
         return [], None, None
@@ -49,41 +58,56 @@ def related_and_neighbour_ids(article, tag_ids, *, now, limit):
         rows = cursor.fetchall()
     previous = next((pk for kind, pk, *_ in rows if kind == PREVIOUS), None)
     following = next((pk for kind, pk, *_ in rows if kind == NEXT), None)
+    candidates = {}  # id: (shared tags, published at, id); a tag-sharer's count wins over 0
+    for kind, pk, shared, published_at in rows:
+        if kind == RELATED and (pk not in candidates or shared > candidates[pk][0]):
+            candidates[pk] = (shared, published_at, pk)
     # Most shared tags first, then newest: a union promises no order, so sort here.
-    ranked = sorted(
-        (row for row in rows if row[0] == RELATED), key=lambda row: (row[2], row[3]), reverse=True
-    )
-    return [pk for _, pk, *_ in ranked[:limit]], previous, following
+    ranked = sorted(candidates.values(), reverse=True)
+    return [pk for *_, pk in ranked[:limit]], previous, following
 
 
 RELATED, PREVIOUS, NEXT = 0, 1, 2  # the first column of each row: which answer it is
 
 
-def _related(article, tag_ids, now):
-    if not tag_ids and not article.section_id:
+def _live(alias):
+    return f"{alias}.status = %s AND {alias}.published_at <= %s AND {alias}.id <> %s"
+
+
+def _tag_sharers(article, tag_ids, now, limit):
+    """The ``limit`` published articles sharing the most tags, newest first among equals."""
+    if not tag_ids:
         return None
     articles, tagged = _tables()
-    shared, shared_params = "0", []
-    candidates, candidate_params = [], []
-    if tag_ids:
-        in_tags = ", ".join(["%s"] * len(tag_ids))
-        alike = f"FROM {tagged} t WHERE t.content_object_id = a.id AND t.tag_id IN ({in_tags})"
-        shared, shared_params = f"(SELECT COUNT(*) {alike})", list(tag_ids)
-        candidates.append(f"EXISTS (SELECT 1 {alike})")
-        candidate_params += tag_ids
-    if article.section_id:
-        candidates.append("a.section_id = %s")
-        candidate_params.append(article.section_id)
-    sql = (
-        f"SELECT {RELATED}, pool.id, pool.shared, pool.published_at FROM ("
-        f"SELECT a.id AS id, {shared} AS shared, a.published_at AS published_at"
-        f" FROM {articles} a"
-        " WHERE a.status = %s AND a.published_at <= %s AND a.id <> %s"
-        f" AND ({' OR '.join(candidates)})"
-        f" ORDER BY a.published_at DESC LIMIT {POOL}) pool"
+    newest_per_tag = " UNION ALL ".join(
+        f"SELECT p{n}.content_object_id FROM (SELECT content_object_id FROM {tagged}"
+        f" WHERE tag_id = %s ORDER BY content_object_id DESC LIMIT {PER_TAG_POOL}) p{n}"
+        for n in range(len(tag_ids))
     )
-    params = [*shared_params, Article.Status.PUBLISHED, _timestamp(now), article.pk]
-    return sql, params + candidate_params
+    in_tags = ", ".join(["%s"] * len(tag_ids))
+    sql = (
+        f"SELECT {RELATED}, r.id, r.shared, r.published_at FROM ("
+        f"SELECT a.id AS id, (SELECT COUNT(*) FROM {tagged} t WHERE t.content_object_id = a.id"
+        f" AND t.tag_id IN ({in_tags})) AS shared, a.published_at AS published_at"
+        f" FROM {articles} a WHERE a.id IN ({newest_per_tag}) AND {_live('a')}"
+        f" ORDER BY shared DESC, a.published_at DESC, a.id DESC LIMIT {int(limit)}) r"
+    )
+    params = [*tag_ids, *tag_ids, Article.Status.PUBLISHED, _timestamp(now), article.pk]
+    return sql, params
+
+
+def _section_newest(article, now, limit):
+    """The ``limit`` newest published articles of the article's section."""
+    if not article.section_id:
+        return None
+    articles, _ = _tables()
+    sql = (
+        f"SELECT {RELATED}, s.id, 0, s.published_at FROM ("
+        f"SELECT a.id AS id, a.published_at AS published_at FROM {articles} a"
+        f" WHERE a.section_id = %s AND {_live('a')}"
+        f" ORDER BY a.published_at DESC, a.id DESC LIMIT {int(limit)}) s"
+    )
+    return sql, [article.section_id, Article.Status.PUBLISHED, _timestamp(now), article.pk]
 
 
 def _neighbours(article, now):

@@ -343,3 +343,24 @@ def test_article_and_photo_links_keep_the_mount_point_of_a_site_served_under_a_p
     assertContains(response, f'href="/news/{local:%Y/%m/%d}/{article.slug}/"')
     assertContains(response, f'src="/news/photos/{article.hero_image.key}/')
     assertContains(response, f'href="/news/section/{article.section.slug}/"')  # the menu
+
+
+def test_a_story_sharing_a_tag_outranks_newer_stories_of_the_same_section(client):
+    section = make_section(name="Farming", slug="farming")
+    article = make_article(section=section, tags=["Harvest"])
+    alike = make_article(
+        section=section,
+        headline="Same section, shares the tag",
+        tags=["Harvest"],
+        published_at=timezone.now() - timedelta(days=20),
+    )
+    newer = [
+        make_article(section=section, headline=f"Same section only {n}", tags=["Other"])
+        for n in range(5)
+    ]
+    related = (
+        client.get(article.get_absolute_url()).content.decode().split('id="related-heading"')[1]
+    )
+    assert related.index(alike.headline) < related.index(newer[-1].headline)
+    assert related.count('class="card"') == 4  # the tag-sharer and the three newest others
+    assert newer[0].headline not in related
