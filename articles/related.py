@@ -75,25 +75,31 @@ def _live(alias):
 
 
 def _tag_sharers(article, tag_ids, now, limit):
-    """The ``limit`` published articles sharing the most tags, newest first among equals."""
+    """The ``limit`` published articles sharing the most tags, newest first among equals.
+
+    Each candidate's count and posting time are scalar subqueries on purpose: as a join,
+    PostgreSQL hashed the few candidates against every published article.
+    """
     if not tag_ids:
         return None
     articles, tagged = _tables()
     newest_per_tag = " UNION ALL ".join(
-        f"SELECT p{n}.content_object_id FROM (SELECT content_object_id FROM {tagged}"
+        f"SELECT p{n}.content_object_id AS id FROM (SELECT content_object_id FROM {tagged}"
         f" WHERE tag_id = %s ORDER BY content_object_id DESC LIMIT {PER_TAG_POOL}) p{n}"
         for n in range(len(tag_ids))
     )
     in_tags = ", ".join(["%s"] * len(tag_ids))
     sql = (
         f"SELECT {RELATED}, r.id, r.shared, r.published_at FROM ("
-        f"SELECT a.id AS id, (SELECT COUNT(*) FROM {tagged} t WHERE t.content_object_id = a.id"
-        f" AND t.tag_id IN ({in_tags})) AS shared, a.published_at AS published_at"
-        f" FROM {articles} a WHERE a.id IN ({newest_per_tag}) AND {_live('a')}"
-        f" ORDER BY shared DESC, a.published_at DESC, a.id DESC LIMIT {int(limit)}) r"
+        f"SELECT c.id AS id, (SELECT COUNT(*) FROM {tagged} t WHERE t.content_object_id = c.id"
+        f" AND t.tag_id IN ({in_tags})) AS shared, (SELECT a.published_at FROM {articles} a"
+        " WHERE a.id = c.id AND a.status = %s AND a.published_at <= %s) AS published_at"
+        f" FROM (SELECT DISTINCT u.id FROM ({newest_per_tag}) u) c WHERE c.id <> %s"
+        ") r WHERE r.published_at IS NOT NULL"
+        f" ORDER BY r.shared DESC, r.published_at DESC, r.id DESC LIMIT {int(limit)}"
     )
-    params = [*tag_ids, *tag_ids, Article.Status.PUBLISHED, _timestamp(now), article.pk]
-    return sql, params
+    params = [*tag_ids, Article.Status.PUBLISHED, _timestamp(now), *tag_ids, article.pk]
+    return f"SELECT * FROM ({sql}) ranked", params
 
 
 def _section_newest(article, now, limit):

@@ -96,6 +96,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # Parameters bound on the server, and a statement run often on a connection is prepared:
+    # PostgreSQL then skips parsing and planning it again. Set DATABASE_PREPARED_STATEMENTS=0
+    # behind a pooler in transaction mode (PgBouncer), which cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")),
+    )
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if env_bool("CACHE_DISABLED"):

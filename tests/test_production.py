@@ -7,8 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from articles.models import Article
 from tests.factories import make_article, make_image
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +199,28 @@ def test_redis_url_selects_the_shared_redis_cache():
         REDIS_URL="redis://127.0.0.1:6379/5",
     )
     assert result.stdout.split() == ["RedisCache", "shared"], result.stderr
+
+
+def test_postgresql_binds_parameters_on_the_server_unless_a_pooler_forbids_it():
+    show = (
+        "import django; django.setup(); from django.conf import settings;"
+        "o = settings.DATABASES['default']['OPTIONS'];"
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    postgres = "postgres://newsroom@db.example:5432/newsroom"
+    assert run_python(show, DATABASE_URL=postgres).stdout.split() == ["True", "5"]
+    pooled = run_python(show, DATABASE_URL=postgres, DATABASE_PREPARED_STATEMENTS="0")
+    assert pooled.stdout.split() == ["None", "None"], pooled.stderr
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_postgresql_prepares_a_statement_that_a_connection_runs_often(story):
+    for _ in range(8):
+        assert Article.objects.published().filter(slug=story.slug).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("articles_article" in statement for statement in prepared), prepared
 
 
 def test_gunicorn_config_binds_to_localhost_and_sizes_workers_from_cpus():
