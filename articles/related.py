@@ -70,10 +70,6 @@ def related_and_neighbour_ids(article, tag_ids, *, now, limit):
 RELATED, PREVIOUS, NEXT = 0, 1, 2  # the first column of each row: which answer it is
 
 
-def _live(alias):
-    return f"{alias}.status = %s AND {alias}.published_at <= %s AND {alias}.id <> %s"
-
-
 def _tag_sharers(article, tag_ids, now, limit):
     """The ``limit`` published articles sharing the most tags, newest first among equals.
 
@@ -99,6 +95,7 @@ def _tag_sharers(article, tag_ids, now, limit):
         f" ORDER BY r.shared DESC, r.published_at DESC, r.id DESC LIMIT {int(limit)}"
     )
     params = [*tag_ids, Article.Status.PUBLISHED, _timestamp(now), *tag_ids, article.pk]
+    # Wrapped: a branch of UNION ALL may not carry its own ORDER BY and LIMIT.
     return f"SELECT * FROM ({sql}) ranked", params
 
 
@@ -110,7 +107,7 @@ def _section_newest(article, now, limit):
     sql = (
         f"SELECT {RELATED}, s.id, 0, s.published_at FROM ("
         f"SELECT a.id AS id, a.published_at AS published_at FROM {articles} a"
-        f" WHERE a.section_id = %s AND {_live('a')}"
+        " WHERE a.section_id = %s AND a.status = %s AND a.published_at <= %s AND a.id <> %s"
         f" ORDER BY a.published_at DESC, a.id DESC LIMIT {int(limit)}) s"
     )
     return sql, [article.section_id, Article.Status.PUBLISHED, _timestamp(now), article.pk]
