@@ -11,6 +11,7 @@ from taggit.models import Tag
 from articles import renditions, selectors
 from articles.filters import ArticleFilter
 from articles.models import Article, Author, Correction, Image, OldSlug, Photographer, Section
+from articles.paging import newest_first_page
 from articles.search import MAX_QUERY_CHARS, highlight_terms, search_articles
 
 PAGE_SIZE = 12
@@ -34,7 +35,7 @@ def render_page(request, template, context, *, status=200):
 
 @require_safe
 def home(request):
-    page = paginate(request, listing(), per_page=HOME_PAGE_SIZE)
+    page = newest_first_page(request, listing(), per_page=HOME_PAGE_SIZE)
     articles = list(page.object_list)
     lead = articles.pop(0) if page.number == 1 and articles else None
     context = {

@@ -74,8 +74,14 @@ ROOT_URLCONF = "newsroom.urls"
 
 TEMPLATES = [
     {
+        # The reader pages (newsroom/jinja2/, articles/jinja2/): see newsroom/templating.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "newsroom" / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "newsroom.templating.environment"},
+    },
+    {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "newsroom" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

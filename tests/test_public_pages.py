@@ -3,6 +3,7 @@
 import json
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -128,26 +129,45 @@ def test_home_leads_with_the_newest_story_then_lists_the_rest(client):
     make_article(headline="Yesterday's story", published_at=timezone.now() - timedelta(days=1))
     make_article(headline="Today's story")
     response = client.get("/")
-    html = response.content.decode()
+    html = unescape(response.content.decode())
     lead = html.split('aria-label="Top story"')[1].split("</section>")[0]
-    assert "Today&#x27;s story" in lead
-    assert "Yesterday&#x27;s story" in html.split('id="latest-heading"')[1]
+    assert "Today's story" in lead
+    assert "Yesterday's story" in html.split('id="latest-heading"')[1]
 
 
-def test_home_shows_20_stories_is_paginated_and_page_two_has_no_lead(client):
+def test_home_shows_20_stories_then_older_ones_and_page_two_has_no_lead(client):
     for n in range(25):
         make_article(
             headline=f"Story {n:02d}", published_at=timezone.now() - timedelta(hours=n + 1)
         )
     first = client.get("/")
-    assertContains(first, 'rel="next" href="?page=2"')
-    assertContains(first, "Page 1 of 2")
+    assertContains(first, '<a class="pagination__link" rel="next" href="?page=2">Older stories')
+    assertNotContains(first, "Page 1 of")  # a front page does not count the archive
+    assertNotContains(first, 'rel="prev"')
     assertContains(first, "Story 19")
     assertNotContains(first, "Story 20")
     second = client.get("/?page=2")
     assertNotContains(second, "Top story")
     assertContains(second, "Story 20")
+    assertContains(second, "Story 24")
     assertNotContains(second, "Story 19")
+    assertContains(second, '<a class="pagination__link" rel="prev" href="?page=1">← Newer stories')
+    assertNotContains(second, 'rel="next"')  # nothing older than the 25th story
+
+
+def test_home_with_a_single_story_leads_with_it_and_says_nothing_is_missing(client):
+    assertContains(client.get("/"), "Nothing has been published yet.")
+    make_article(headline="The only story")
+    response = client.get("/")
+    assertContains(response, "The only story")
+    assertNotContains(response, "Nothing has been published yet.")
+    assertNotContains(response, 'id="latest-heading"')  # no empty "Latest" list under the lead
+
+
+def test_home_answers_404_past_its_oldest_story_and_page_one_for_a_bad_number(client):
+    make_article(headline="The only story")
+    assert client.get("/?page=2").status_code == 404
+    assertContains(client.get("/?page=first"), "The only story")
 
 
 def test_every_page_has_title_description_canonical_and_link_preview_tags(client, sample):

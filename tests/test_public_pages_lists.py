@@ -72,9 +72,7 @@ def test_photographer_page_lists_an_article_once_however_many_of_their_photos_it
     )
     response = client.get("/photographer/ana-lens/")
     assert response.content.decode().count("Three photos story") == 1
-    assert list(response.context["page"].object_list) == list(
-        Article.objects.filter(headline="Three photos story")
-    )
+    assert response.content.decode().count('<article class="card">') == 1
 
 
 def test_list_pages_are_paginated(client):

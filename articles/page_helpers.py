@@ -1,6 +1,6 @@
-"""Template helpers for the reader pages: responsive pictures and search highlighting."""
+"""What the reader templates call (newsroom/templating.py): responsive pictures, posting
+times, bylines and search highlighting, each returning safe HTML."""
 
-from django import template
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape, format_html
@@ -8,14 +8,11 @@ from django.utils.safestring import mark_safe
 
 from articles import renditions, search
 
-register = template.Library()
-
 DEFAULT_SIZES = "(min-width: 50rem) 46rem, 100vw"
 LAZY = mark_safe(' loading="lazy" decoding="async"')
 EAGER = mark_safe(' fetchpriority="high"')
 
 
-@register.simple_tag
 def picture(image, sizes=DEFAULT_SIZES, lazy=True, crop=False):
     """A <picture> with WebP and JPEG srcsets, width, height and alt; '' for a missing file.
 
@@ -24,8 +21,8 @@ def picture(image, sizes=DEFAULT_SIZES, lazy=True, crop=False):
     if image is None or not image.file:
         return ""
     sources = renditions.picture(image, crop=crop)
-    # Built here rather than from a template partial: a page has up to 20 of them, and a
-    # partial's lookup and context cost more than the rest of the card.
+    # Built here rather than in a template: a page has up to 20 of them, and the markup is
+    # the same for every page that shows a photo.
     return format_html(
         '<picture>\n  <source type="image/webp" srcset="{webp}" sizes="{sizes}">\n'
         '  <img src="{src}" srcset="{jpeg}" sizes="{sizes}" width="{width}" height="{height}"'
@@ -41,7 +38,6 @@ def picture(image, sizes=DEFAULT_SIZES, lazy=True, crop=False):
     )
 
 
-@register.simple_tag
 def posted(when):
     """<time> of a posting time in the site's zone: '21 August 2024, 10:30'."""
     local = timezone.localtime(when)
@@ -51,7 +47,6 @@ def posted(when):
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), shown)
 
 
-@register.simple_tag
 def byline(authors, linked=False):
     """'By A, B and C', each name linked to the author's page when ``linked``; '' for none."""
     if not authors:
@@ -67,13 +62,11 @@ def byline(authors, linked=False):
     return format_html('<p class="byline">By {}</p>', mark_safe(listed))
 
 
-@register.filter
 def highlight(text, terms):
     """Escape the text and mark each search term in it."""
     return search.highlight(text, terms)
 
 
-@register.filter
 def snippet(html, terms):
     """A highlighted plain-text excerpt around the first search term."""
     return search.snippet(html, terms)
