@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
 from articles import facets, renditions
-from articles.models import Article, Author, Rendition, Section
+from articles.models import Article, Author, Rendition, Section, tags_prefetch
 from articles.selectors import site_name
 
 FEED_SIZE = 20
@@ -44,7 +44,7 @@ class LatestRss(Feed):
         return (
             self.articles(obj)
             .for_listing()
-            .prefetch_related("tags", enclosure)
+            .prefetch_related(tags_prefetch(), enclosure)
             .latest()[:FEED_SIZE]
         )
 
@@ -79,7 +79,7 @@ class LatestRss(Feed):
 
     def item_categories(self, item):
         names = [item.section.name] if item.section_id else []
-        return names + [tag.name for tag in item.tags.all()]
+        return names + [tag.name for tag in item.tag_list]
 
     def item_guid(self, item):
         return f"article-{item.pk}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from articles import facets
-from articles.models import Article, Author
+from articles.models import Article, Author, tags_prefetch
 from articles.selectors import site_name
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -91,14 +91,14 @@ def news_sitemap(request):
     articles = (
         Article.objects.published()
         .filter(published_at__gte=since)
-        .prefetch_related("tags")
+        .prefetch_related(tags_prefetch())
         .latest()[:NEWS_LIMIT]
     )
     entries = [
         {
             "loc": request.build_absolute_uri(article.get_absolute_url()),
             "article": article,
-            "keywords": ", ".join(tag.name for tag in article.tags.all()),
+            "keywords": ", ".join(tag.name for tag in article.tag_list),
         }
         for article in articles
     ]

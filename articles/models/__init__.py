@@ -12,6 +12,7 @@ from .articles import (
     Section,
     TaggedArticle,
     bylines_prefetch,
+    tags_prefetch,
 )
 from .history import Correction, Revision, ShareLink, WorkflowEvent
 from .images import Image, ImageQuerySet, Rendition, TaggedImage
@@ -19,6 +20,7 @@ from .people import Author, Photographer
 
 __all__ = [
     "bylines_prefetch",
+    "tags_prefetch",
     "Article",
     "ArticleAuthor",
     "ArticleImage",

@@ -38,11 +38,25 @@ class Section(models.Model):
         return links.slug_url("articles:section", self.slug)
 
 
+# Prefetched lists are kept in attributes (``to_attr``): for a related manager's cache, Django
+# builds a filtered queryset per article to hold the rows, which cost more than the query
+# (20 articles: bylines 1.6 -> 1.3 ms; taggit's tags 3.2 -> 0.9 ms).
+BYLINES_ATTR = "ordered_bylines"
+TAGS_ATTR = "tag_list"
+
+
 def bylines_prefetch():
     """Articles' bylines with their authors, in byline order: one query for any number."""
     return Prefetch(
-        "bylines", queryset=ArticleAuthor.objects.select_related("author").order_by("position")
+        "bylines",
+        queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
+        to_attr=BYLINES_ATTR,
     )
+
+
+def tags_prefetch():
+    """Articles' tags as ``article.tag_list``: one query for any number."""
+    return Prefetch("tags", to_attr=TAGS_ATTR)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -305,8 +319,11 @@ class Article(models.Model):
 
     @property
     def byline_authors(self):
-        """Authors in byline order (uses the prefetch from ``for_listing()``)."""
-        return [byline.author for byline in self.bylines.all()]
+        """Authors in byline order (from ``bylines_prefetch()``, as ``for_listing()`` does)."""
+        bylines = getattr(self, BYLINES_ATTR, None)
+        if bylines is None:
+            bylines = self.bylines.select_related("author").order_by("position")
+        return [byline.author for byline in bylines]
 
     @property
     def is_scheduled(self):
