@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+# Further back than any reader pages; also keeps the row offset within what databases accept.
+MAX_PAGE = 10_000
+
 
 @dataclass(frozen=True)
 class NewestFirstPage:
@@ -26,6 +29,8 @@ def newest_first_page(request, queryset, per_page):
     """The ``?page=`` page of ``queryset`` (1 when missing or not a number); 404 past the end."""
     number = request.GET.get("page", "")
     number = int(number) if number.isdigit() and int(number) > 0 else 1
+    if number > MAX_PAGE:
+        raise Http404("There are no stories this far back.")
     offset = (number - 1) * per_page
     rows = list(queryset[offset : offset + per_page + 1])
     if number > 1 and not rows:

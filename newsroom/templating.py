@@ -1,10 +1,10 @@
 """The Jinja2 environment of the reader pages (templates in ``jinja2/`` folders).
 
 Reader pages are rendered by Jinja2 and the admin by Django's own templates. An uncached
-front page spent about half of its time in Django's template engine, mostly in the
+front page spent about a third of its time in Django's template engine, mostly in the
 per-node overhead of twenty included teaser cards; Jinja2 compiles a template to Python
-once. The helpers are the same functions the Django template tags use, so both engines
-draw a photo, a byline or a posting time alike.
+once. The markup every page shares for a photo, a byline or a posting time is built in
+articles/page_helpers.py.
 """
 
 from django.template.defaultfilters import date, pluralize

@@ -167,6 +167,7 @@ def test_home_with_a_single_story_leads_with_it_and_says_nothing_is_missing(clie
 def test_home_answers_404_past_its_oldest_story_and_page_one_for_a_bad_number(client):
     make_article(headline="The only story")
     assert client.get("/?page=2").status_code == 404
+    assert client.get("/?page=" + "9" * 30).status_code == 404  # not a database error
     assertContains(client.get("/?page=first"), "The only story")
 
 
