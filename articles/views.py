@@ -65,8 +65,7 @@ def article_detail(request, year, month, day, slug):
     return render_page(request, "articles/article_detail.html", context)
 
 
-def _list_page(request, template, *, title, description, articles, **extra):
-    page = paginate(request, articles)
+def _list_page(request, template, *, title, description, page, **extra):
     context = {
         "title": title,
         "page": page,
@@ -85,7 +84,7 @@ def section_detail(request, slug):
         "articles/section_detail.html",
         title=section.name,
         description=section.description,
-        articles=listing().in_section(section),
+        page=paginate(request, listing().in_section(section)),
         section=section,
     )
 
@@ -93,14 +92,15 @@ def section_detail(request, slug):
 @require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    if not listing().tagged(tag).exists():
+    page = paginate(request, listing().tagged(tag))
+    if not page.paginator.count:
         raise Http404("No published article has this tag.")  # a draft's tag stays unknown
     return _list_page(
         request,
         "articles/tag_detail.html",
         title=tag.name,
         description=f"Articles tagged {tag.name}.",
-        articles=listing().tagged(tag),
+        page=page,
         tag=tag,
     )
 
@@ -113,7 +113,7 @@ def author_detail(request, slug):
         "articles/author_detail.html",
         title=author.name,
         description=author.bio or f"Articles by {author.name}.",
-        articles=listing().by_author(author),
+        page=paginate(request, listing().by_author(author)),
         author=author,
         portrait=renditions.portrait_url(author),
     )
@@ -128,7 +128,7 @@ def photographer_detail(request, slug):
         "articles/photographer_detail.html",
         title=photographer.name,
         description=f"Photos by {photographer.name}.",
-        articles=listing().by_photographer(photographer),
+        page=paginate(request, listing().by_photographer(photographer)),
         photographer=photographer,
         photos=list(photos.order_by("-uploaded_at", "-id")[:24]),
     )
@@ -153,7 +153,7 @@ def archive(request, year=None, month=None, day=None):
         "articles/archive.html",
         title=title,
         description=f"Articles published in {title}.",
-        articles=articles,
+        page=paginate(request, articles),
     )
 
 
@@ -166,7 +166,7 @@ def article_list(request):
         "articles/article_list.html",
         title="All articles",
         description="Find articles by section, tag, author and date.",
-        articles=finder.qs,
+        page=paginate(request, finder.qs),
         filter=finder,
     )
 
@@ -181,7 +181,7 @@ def search(request):
         "articles/search.html",
         title=f"Search: {query}" if terms else "Search",
         description="Search the articles.",
-        articles=results,
+        page=paginate(request, results),
         query=query,
         terms=terms,
     )
