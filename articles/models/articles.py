@@ -45,13 +45,13 @@ BYLINES_ATTR = "ordered_bylines"
 TAGS_ATTR = "tag_list"
 
 
+def bylines_in_order():
+    return ArticleAuthor.objects.select_related("author").order_by("position")
+
+
 def bylines_prefetch():
     """Articles' bylines with their authors, in byline order: one query for any number."""
-    return Prefetch(
-        "bylines",
-        queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
-        to_attr=BYLINES_ATTR,
-    )
+    return Prefetch("bylines", queryset=bylines_in_order(), to_attr=BYLINES_ATTR)
 
 
 def tags_prefetch():
@@ -322,7 +322,7 @@ class Article(models.Model):
         """Authors in byline order (from ``bylines_prefetch()``, as ``for_listing()`` does)."""
         bylines = getattr(self, BYLINES_ATTR, None)
         if bylines is None:
-            bylines = self.bylines.select_related("author").order_by("position")
+            bylines = bylines_in_order().filter(article=self)
         return [byline.author for byline in bylines]
 
     @property
