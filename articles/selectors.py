@@ -5,16 +5,13 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from articles import renditions
-from articles.models import Article, ArticleImage, Section, bylines_prefetch
-from articles.related import related_and_neighbour_ids
+from articles import article_reads, renditions
 from articles.rendering import insert_figures
 
 RELATED_COUNT = 4
@@ -90,7 +87,7 @@ def archive_articles(articles, *, year, month=None, day=None):
 
 
 def nav_sections():
-    return list(Section.objects.all())
+    return article_reads.sections_for_menu()
 
 
 def share_image_url(image):
@@ -98,23 +95,6 @@ def share_image_url(image):
     if image is None or not image.file:
         return ""
     return renditions.rendition_url(image, "width-1200.jpg")
-
-
-def related_and_neighbours(article, tag_ids, *, now):
-    """(related, previous, next): the related articles (sharing tags or the section, published
-    only), and the article's neighbours in its section by posting time. One lookup of ids
-    (articles/related.py) and one query that loads all of those articles for their cards.
-    """
-    related_pks, previous_pk, next_pk = related_and_neighbour_ids(
-        article, tag_ids, now=now, limit=RELATED_COUNT
-    )
-    wanted = [pk for pk in (*related_pks, previous_pk, next_pk) if pk is not None]
-    found = Article.objects.for_cards().in_bulk(wanted)
-    return (
-        [found[pk] for pk in related_pks if pk in found],
-        found.get(previous_pk),
-        found.get(next_pk),
-    )
 
 
 def updated_at(article):
@@ -196,16 +176,14 @@ def article_page_context(article, request=None, *, now=None):
     appears twice.
     """
     now = now or timezone.now()
-    # One plain query each: for a single article, prefetch_related's machinery cost more
-    # than the queries themselves.
-    tags = list(article.tags.all())
-    uses = ArticleImage.objects.filter(article=article).select_related("image__photographer")
-    images = {use.image.key: use.image for use in uses}
-    corrections = list(article.corrections.filter(published_at__lte=now))
-    related, previous, following = related_and_neighbours(
-        article, [tag.pk for tag in tags], now=now
+    tags = article_reads.tags(article)
+    images = article_reads.body_images(article)
+    corrections = article_reads.published_corrections(article, now=now)
+    sections = nav_sections()
+    related, previous, following = article_reads.related_and_neighbours(
+        article, [tag.pk for tag in tags], now=now, limit=RELATED_COUNT, sections=sections
     )
-    prefetch_related_objects([article, *related], bylines_prefetch())
+    article_reads.attach_bylines([article, *related])
     hero = article.hero_image if has_picture(article.hero_image) else None
     body_html = without_hero_slot(article.body_html, hero)
     hero_url = share_image_url(hero)
@@ -220,7 +198,7 @@ def article_page_context(article, request=None, *, now=None):
         "related": related,
         "previous": previous,
         "next": following,
-        "nav_sections": nav_sections(),
+        "nav_sections": sections,
         "site_name": site_name(),
         "json_ld": article_json_ld(
             article, request, hero_url=hero_url, corrections=corrections, tags=tags
@@ -235,8 +213,3 @@ def article_page_context(article, request=None, *, now=None):
             noindex=not article.is_live,
         ),
     }
-
-
-def article_for_page(queryset):
-    """The queryset the article page reads from; ``article_page_context`` loads the rest."""
-    return queryset.select_related("section", "hero_image__photographer")

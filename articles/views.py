@@ -8,7 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles import renditions, selectors
+from articles import article_reads, renditions, selectors
 from articles.filters import ArticleFilter
 from articles.models import Article, Author, Correction, Image, OldSlug, Photographer, Section
 from articles.paging import newest_first_page
@@ -54,9 +54,9 @@ def home(request):
 
 @require_safe
 def article_detail(request, year, month, day, slug):
-    published = Article.objects.published()
-    article = selectors.article_for_page(published).filter(slug=slug).first()
+    article = article_reads.live_article(slug, now=timezone.now())
     if article is None:
+        published = Article.objects.published()
         old = get_object_or_404(OldSlug.objects.filter(article__in=published), slug=slug)
         return redirect(old.article, permanent=True)
     if request.path != article.get_absolute_url():

@@ -12,11 +12,18 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import Environment, Undefined
 
+from articles.links import url_pattern
 from articles.page_helpers import byline, highlight, picture, posted, snippet
 
 
 def url(name, *args):
-    """The path of a named URL: ``url("articles:tag", tag.slug)``."""
+    """The path of a named URL: ``url("articles:tag", tag.slug)``.
+
+    One without arguments is reversed once per URLconf (articles/links.py): every page's
+    header and footer print a dozen, and reverse() cost more than the rest of the menu.
+    """
+    if not args:
+        return url_pattern(name).format()
     return reverse(name, args=args)
 
 

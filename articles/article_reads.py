@@ -1,0 +1,174 @@
+"""The article page's reads, in plain SQL (articles/plain_sql.py).
+
+Built with the ORM, the page's eight small queries cost the uncached article page about 60% of
+its time, nearly all of it Django composing and compiling SQL and running its query machinery,
+not the database answering (benchmarks/RESULTS.md). Here they are seven fixed statements that
+SQLite and PostgreSQL both run, giving the ORM's own model instances. Each function says which
+ORM read it stands for; the reader-page tests run them on both databases.
+
+The gate for readers is the same as ``Article.objects.published()``: status Published and a
+publish time that has come.
+"""
+
+from taggit.models import Tag
+
+from articles import related
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleImage,
+    Author,
+    Correction,
+    Image,
+    Photographer,
+    Section,
+    TaggedArticle,
+)
+from articles.models.articles import BYLINES_ATTR
+from articles.plain_sql import Columns, Plain, fetch, table, timestamp
+
+ARTICLE = Columns(Article, "a")
+CARD = Columns(Article, "a", defer=("body", "body_html"))  # as for_cards(): no text
+SECTION = Columns(Section, "s")
+HERO = Columns(Image, "h")
+HERO_CREDIT = Columns(Photographer, "hp")
+IMAGE = Columns(Image, "i")
+IMAGE_CREDIT = Columns(Photographer, "ip")
+BYLINE = Columns(ArticleAuthor, "b")
+AUTHOR = Columns(Author, "au")
+TAG = Columns(Tag, "t")
+CORRECTION = Columns(Correction, "c")
+KIND_AND_SHARED = Plain(2)
+
+
+def _with_section_and_hero(article, section, hero):
+    if section is not None:
+        article.section = section
+    if hero is not None:
+        article.hero_image = hero
+    return article
+
+
+def live_article(slug, *, now):
+    """The published article with this slug, with its section and hero photo (and its
+    photographer), or None. Stands for
+    ``published().select_related("section", "hero_image__photographer").get(slug=slug)``.
+    """
+    rows = fetch(
+        f"SELECT {ARTICLE}, {SECTION}, {HERO}, {HERO_CREDIT} FROM {table(Article)} a"
+        f" LEFT JOIN {table(Section)} s ON s.id = a.section_id"
+        f" LEFT JOIN {table(Image)} h ON h.id = a.hero_image_id"
+        f" LEFT JOIN {table(Photographer)} hp ON hp.id = h.photographer_id"
+        " WHERE a.slug = %s AND a.status = %s AND a.published_at <= %s",
+        [slug, Article.Status.PUBLISHED, timestamp(now)],
+        ARTICLE,
+        SECTION,
+        HERO,
+        HERO_CREDIT,
+    )
+    if not rows:
+        return None
+    article, section, hero, credit = rows[0]
+    if hero is not None and credit is not None:
+        hero.photographer = credit
+    return _with_section_and_hero(article, section, hero)
+
+
+def tags(article):
+    """The article's tags in the order they were attached to it (``article.tags.all()``)."""
+    rows = fetch(
+        f"SELECT {TAG} FROM {table(TaggedArticle)} ta JOIN {table(Tag)} t ON t.id = ta.tag_id"
+        " WHERE ta.content_object_id = %s ORDER BY ta.id",
+        [article.pk],
+        TAG,
+    )
+    return [tag for (tag,) in rows]
+
+
+def body_images(article):
+    """{key: image} of the photos the body places, each with its photographer."""
+    rows = fetch(
+        f"SELECT {IMAGE}, {IMAGE_CREDIT} FROM {table(ArticleImage)} u"
+        f" JOIN {table(Image)} i ON i.id = u.image_id"
+        f" LEFT JOIN {table(Photographer)} ip ON ip.id = i.photographer_id"
+        " WHERE u.article_id = %s",
+        [article.pk],
+        IMAGE,
+        IMAGE_CREDIT,
+    )
+    images = {}
+    for image, credit in rows:
+        if credit is not None:
+            image.photographer = credit
+        images[image.key] = image
+    return images
+
+
+def published_corrections(article, *, now):
+    """Corrections and updates whose time has come, oldest first (Correction's ordering)."""
+    rows = fetch(
+        f"SELECT {CORRECTION} FROM {table(Correction)} c"
+        " WHERE c.article_id = %s AND c.published_at <= %s ORDER BY c.published_at, c.id",
+        [article.pk, timestamp(now)],
+        CORRECTION,
+    )
+    return [correction for (correction,) in rows]
+
+
+def related_and_neighbours(article, tag_ids, *, now, limit, sections):
+    """(related, previous, next) as cards: the related articles and the article's neighbours
+    in its section (articles/related.py), loaded in the statement that finds them, with what
+    a card shows (as ``for_cards()``: no text).
+
+    ``sections`` is every section, as the page's menu already holds them: a card takes its
+    section from there instead of reading it again.
+    """
+    found = related.candidates(article, tag_ids, now=now, limit=limit)
+    if found is None:
+        return [], None, None
+    candidates, params = found
+    rows = fetch(
+        f"SELECT r.kind, r.shared, {CARD}, {HERO} FROM ({candidates}) r"
+        f" JOIN {table(Article)} a ON a.id = r.id"
+        f" LEFT JOIN {table(Image)} h ON h.id = a.hero_image_id",
+        params,
+        KIND_AND_SHARED,
+        CARD,
+        HERO,
+    )
+    sections = {section.pk: section for section in sections}
+    rows = [
+        (kind, shared, _with_section_and_hero(card, sections.get(card.section_id), hero))
+        for (kind, shared), card, hero in rows
+    ]
+    return related.choose(rows, limit)
+
+
+def attach_bylines(articles):
+    """Give each article its bylines with their authors, in byline order, as
+    ``bylines_prefetch()`` does: one query for all of them.
+    """
+    by_article = {article.pk: [] for article in articles}
+    if by_article:
+        marks = ", ".join(["%s"] * len(by_article))
+        rows = fetch(
+            f"SELECT {BYLINE}, {AUTHOR} FROM {table(ArticleAuthor)} b"
+            f" JOIN {table(Author)} au ON au.id = b.author_id"
+            f" WHERE b.article_id IN ({marks}) ORDER BY b.position, b.id",
+            list(by_article),
+            BYLINE,
+            AUTHOR,
+        )
+        for byline, author in rows:
+            byline.author = author
+            by_article[byline.article_id].append(byline)
+    for article in articles:
+        setattr(article, BYLINES_ATTR, by_article[article.pk])
+
+
+def sections_for_menu():
+    """Every section in menu order (Section's ordering: position, then name)."""
+    rows = fetch(
+        f"SELECT {SECTION} FROM {table(Section)} s ORDER BY s.position, s.name", [], SECTION
+    )
+    return [section for (section,) in rows]
