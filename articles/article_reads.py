@@ -10,6 +10,8 @@ The gate for readers is the same as ``Article.objects.published()``: status Publ
 publish time that has come.
 """
 
+from dataclasses import dataclass
+
 from taggit.models import Tag
 
 from articles import related
@@ -25,7 +27,7 @@ from articles.models import (
     TaggedArticle,
 )
 from articles.models.articles import BYLINES_ATTR
-from articles.plain_sql import Columns, Plain, fetch, table, timestamp
+from articles.plain_sql import Columns, Plain, Read, fetch, fetch_together, table, timestamp
 
 ARTICLE = Columns(Article, "a")
 CARD = Columns(Article, "a", defer=("body", "body_html"))  # as for_cards(): no text
@@ -74,45 +76,71 @@ def live_article(slug, *, now):
     return _with_section_and_hero(article, section, hero)
 
 
-def tags(article):
-    """The article's tags in the order they were attached to it (``article.tags.all()``)."""
-    rows = fetch(
-        f"SELECT {TAG} FROM {table(TaggedArticle)} ta JOIN {table(Tag)} t ON t.id = ta.tag_id"
-        " WHERE ta.content_object_id = %s ORDER BY ta.id",
-        [article.pk],
-        TAG,
+@dataclass
+class Furniture:
+    """What the article page shows around the text, read in one statement."""
+
+    tags: list  # in the order they were attached to the article (``article.tags.all()``)
+    images: dict  # {key: image} of the photos the body places, each with its photographer
+    corrections: list  # those whose time has come, oldest first (Correction's ordering)
+    sections: list  # every section, in menu order, for the menu and the cards
+
+
+def furniture(article, *, now):
+    tags, images, corrections, sections = fetch_together(
+        _tags(article), _body_images(article), _corrections(article, now), _menu()
     )
-    return [tag for (tag,) in rows]
+    photos = {}
+    for image, credit in images:
+        if credit is not None:
+            image.photographer = credit
+        photos[image.key] = image
+    return Furniture(
+        tags=[tag for (tag,) in tags],
+        images=photos,
+        corrections=[correction for (correction,) in corrections],
+        sections=[section for (section,) in sections],
+    )
 
 
-def body_images(article):
-    """{key: image} of the photos the body places, each with its photographer."""
-    rows = fetch(
-        f"SELECT {IMAGE}, {IMAGE_CREDIT} FROM {table(ArticleImage)} u"
-        f" JOIN {table(Image)} i ON i.id = u.image_id"
+def sections_for_menu():
+    """Every section in menu order (Section's ordering: position, then name)."""
+    (sections,) = fetch_together(_menu())
+    return [section for (section,) in sections]
+
+
+def _tags(article):
+    return Read(
+        (TAG,),
+        f"FROM {table(TaggedArticle)} ta JOIN {table(Tag)} t ON t.id = ta.tag_id"
+        " WHERE ta.content_object_id = %s",
+        [article.pk],
+        order_by="ta.id",
+    )
+
+
+def _body_images(article):
+    return Read(
+        (IMAGE, IMAGE_CREDIT),
+        f"FROM {table(ArticleImage)} u JOIN {table(Image)} i ON i.id = u.image_id"
         f" LEFT JOIN {table(Photographer)} ip ON ip.id = i.photographer_id"
         " WHERE u.article_id = %s",
         [article.pk],
-        IMAGE,
-        IMAGE_CREDIT,
+        order_by="u.position, u.id",
     )
-    images = {}
-    for image, credit in rows:
-        if credit is not None:
-            image.photographer = credit
-        images[image.key] = image
-    return images
 
 
-def published_corrections(article, *, now):
-    """Corrections and updates whose time has come, oldest first (Correction's ordering)."""
-    rows = fetch(
-        f"SELECT {CORRECTION} FROM {table(Correction)} c"
-        " WHERE c.article_id = %s AND c.published_at <= %s ORDER BY c.published_at, c.id",
+def _corrections(article, now):
+    return Read(
+        (CORRECTION,),
+        f"FROM {table(Correction)} c WHERE c.article_id = %s AND c.published_at <= %s",
         [article.pk, timestamp(now)],
-        CORRECTION,
+        order_by="c.published_at, c.id",
     )
-    return [correction for (correction,) in rows]
+
+
+def _menu():
+    return Read((SECTION,), f"FROM {table(Section)} s", [], order_by="s.position, s.name")
 
 
 def related_and_neighbours(article, tag_ids, *, now, limit, sections):
@@ -164,11 +192,3 @@ def attach_bylines(articles):
             by_article[byline.article_id].append(byline)
     for article in articles:
         setattr(article, BYLINES_ATTR, by_article[article.pk])
-
-
-def sections_for_menu():
-    """Every section in menu order (Section's ordering: position, then name)."""
-    rows = fetch(
-        f"SELECT {SECTION} FROM {table(Section)} s ORDER BY s.position, s.name", [], SECTION
-    )
-    return [section for (section,) in rows]

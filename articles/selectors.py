@@ -176,12 +176,10 @@ def article_page_context(article, request=None, *, now=None):
     appears twice.
     """
     now = now or timezone.now()
-    tags = article_reads.tags(article)
-    images = article_reads.body_images(article)
-    corrections = article_reads.published_corrections(article, now=now)
-    sections = nav_sections()
+    around = article_reads.furniture(article, now=now)
+    tags, corrections = around.tags, around.corrections
     related, previous, following = article_reads.related_and_neighbours(
-        article, [tag.pk for tag in tags], now=now, limit=RELATED_COUNT, sections=sections
+        article, [tag.pk for tag in tags], now=now, limit=RELATED_COUNT, sections=around.sections
     )
     article_reads.attach_bylines([article, *related])
     hero = article.hero_image if has_picture(article.hero_image) else None
@@ -192,13 +190,13 @@ def article_page_context(article, request=None, *, now=None):
         "authors": article.byline_authors,
         "tags": tags,
         "hero": hero,
-        "body": insert_figures(body_html, images),
+        "body": insert_figures(body_html, around.images),
         "updated_at": updated_at(article),
         "corrections": corrections,
         "related": related,
         "previous": previous,
         "next": following,
-        "nav_sections": sections,
+        "nav_sections": around.sections,
         "site_name": site_name(),
         "json_ld": article_json_ld(
             article, request, hero_url=hero_url, corrections=corrections, tags=tags

@@ -74,7 +74,9 @@ def test_an_article_without_section_or_hero_reads_as_none_for_both():
     assert found.section is None and found.hero_image is None
 
 
-def test_tags_photos_and_corrections_are_the_articles_own(sample, editor):
+def test_tags_photos_corrections_and_menu_are_read_together_and_are_the_articles_own(
+    sample, editor
+):
     now = timezone.now()
     other = make_article(tags=["elsewhere"], body="[[image other-photo]]")
     make_image(key="other-photo")
@@ -83,11 +85,13 @@ def test_tags_photos_and_corrections_are_the_articles_own(sample, editor):
     Correction.objects.create(article=sample, text="Not yet.", published_at=now + timedelta(1))
     Correction.objects.create(article=sample, text="Draft note.", published_at=None)
 
-    assert [fields(tag) for tag in article_reads.tags(sample)] == [
+    around = article_reads.furniture(sample, now=now)
+
+    assert [fields(tag) for tag in around.tags] == [
         fields(tag) for tag in sample.tags.order_by("articles_taggedarticle_items__id")
     ]
     uses = ArticleImage.objects.filter(article=sample).select_related("image__photographer")
-    images = article_reads.body_images(sample)
+    images = around.images
     assert {key: fields(image) for key, image in images.items()} == {
         use.image.key: fields(use.image) for use in uses
     }
@@ -95,11 +99,12 @@ def test_tags_photos_and_corrections_are_the_articles_own(sample, editor):
     assert {key: fields(image.photographer) for key, image in images.items()} == {
         use.image.key: fields(use.image.photographer) for use in uses
     }
-    corrections = article_reads.published_corrections(sample, now=now)
+    corrections = around.corrections
     assert [fields(c) for c in corrections] == [
         fields(c) for c in sample.corrections.filter(published_at__lte=now)
     ]
     assert [c.text for c in corrections] == ["Shown."]
+    assert [fields(s) for s in around.sections] == [fields(s) for s in Section.objects.all()]
 
 
 def test_bylines_come_in_byline_order_for_every_article_at_once():
