@@ -2,9 +2,11 @@
 
 Built with the ORM, the page's eight small queries cost the uncached article page about 60% of
 its time, nearly all of it Django composing and compiling SQL and running its query machinery,
-not the database answering (benchmarks/RESULTS.md). Here they are seven fixed statements that
-SQLite and PostgreSQL both run, giving the ORM's own model instances. Each function says which
-ORM read it stands for; the reader-page tests run them on both databases.
+not the database answering (benchmarks/RESULTS.md). Here they are four fixed statements that
+SQLite and PostgreSQL both run, giving the ORM's own model instances: the article; what the
+page shows around its text (``furniture``); the related articles and neighbours as cards; the
+bylines. Each says which ORM read it stands for, and tests/test_article_reads_match_the_orm.py
+compares them field by field on both databases.
 
 The gate for readers is the same as ``Article.objects.published()``: status Published and a
 publish time that has come.
