@@ -4,11 +4,13 @@ more than the database does: the article page and the menu every page shows
 
 A ``Columns`` names one model's columns under a table alias. ``fetch`` runs a statement that
 selects several of them side by side and gives, for each row, one instance per ``Columns``
-(None where a LEFT JOIN found nothing). Values pass through the converters the ORM applies,
-so a datetime read here is the aware datetime the ORM would give, and the instances are the
-ORM's own: ``Model.from_db``, as every queryset builds them.
+(None where a LEFT JOIN found nothing); ``fetch_together`` runs several such reads in one
+statement. Values pass through the converters the ORM applies, so a datetime read here is the
+aware datetime the ORM would give, and the instances are the ORM's own: ``Model.from_db``, as
+every queryset builds them.
 """
 
+from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -115,14 +117,17 @@ def _instances(row, start, columns, conn):
     return instances
 
 
+@dataclass(frozen=True)
 class Read:
     """One read for ``fetch_together``: its ``columns``, the ``tail`` of its statement (FROM,
     joins and WHERE, with aliases matching the columns'), its ``params``, and the ORDER BY
     that gives its rows their order.
     """
 
-    def __init__(self, columns, tail, params, order_by):
-        self.columns, self.tail, self.params, self.order_by = columns, tail, params, order_by
+    columns: tuple
+    tail: str
+    params: list
+    order_by: str
 
 
 def fetch_together(*reads):
