@@ -8,8 +8,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles import signals
-        from articles.roles import sync_roles_after_migrate
+        from articles.cache import invalidation as signals
+        from articles.workflow.roles import sync_roles_after_migrate
 
         # Connected after django.contrib.auth's handler (auth is listed first), so the
         # permissions exist by the time the groups are given them.

@@ -59,8 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous readers' pages are answered from the shared cache here, before sessions,
-    # auth or any view run (see articles/cache.py); everything below runs on a miss only.
-    "articles.cache.PageCacheMiddleware",
+    # auth or any view run (see articles/cache/pages.py); everything below runs on a miss only.
+    "articles.cache.pages.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,7 +135,7 @@ else:
         }
     }
 
-# Whole-page cache for anonymous readers (articles/cache.py). On by default; PAGE_CACHE=0
+# Whole-page cache for anonymous readers (articles/cache/pages.py). On by default; PAGE_CACHE=0
 # turns it off. Pages are invalidated precisely on save; the timeout only bounds staleness
 # from writes that bypass model signals (QuerySet.update, another process with LocMem).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)

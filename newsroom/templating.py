@@ -4,7 +4,7 @@ Reader pages are rendered by Jinja2 and the admin by Django's own templates. An 
 front page spent about a third of its time in Django's template engine, mostly in the
 per-node overhead of twenty included teaser cards; Jinja2 compiles a template to Python
 once. The markup every page shares for a photo, a byline or a posting time is built in
-articles/page_helpers.py.
+articles/reader/page_helpers.py.
 """
 
 from django.template.defaultfilters import date, pluralize
@@ -13,7 +13,7 @@ from django.urls import reverse
 from jinja2 import Environment, Undefined
 
 from articles.links import url_pattern
-from articles.page_helpers import byline, highlight, picture, posted, snippet
+from articles.reader.page_helpers import byline, highlight, picture, posted, snippet
 
 
 def url(name, *args):

@@ -14,8 +14,8 @@ urlpatterns = [
         "admin/articles/article/import/", admin.site.admin_view(import_view), name="article_import"
     ),
     path("admin/", admin.site.urls),
-    path("preview/", include("articles.preview_urls")),
-    path("", include("articles.urls")),
+    path("preview/", include("articles.workflow.preview_urls")),
+    path("", include("articles.reader.urls")),
 ]
 
 if os.environ.get("BENCH_TRIVIAL_VIEW") == "1":

@@ -1,4 +1,4 @@
-"""The article page reads in plain SQL (articles/article_reads.py): each gives what the ORM read
+"""The article page reads in plain SQL (articles/reader/article_reads.py): each gives what the ORM read
 it stands for would give, field for field, with the same types (aware datetimes included),
 on SQLite and on PostgreSQL."""
 
@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles import article_reads
 from articles.models import Article, ArticleImage, Correction, Section, bylines_prefetch
+from articles.reader import article_reads
 from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db

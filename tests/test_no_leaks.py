@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.utils import timezone
 
-from articles import renditions
+from articles.images import renditions
 from articles.models import Article, OldSlug
 from tests.factories import make_article, make_author, make_image, make_photographer, make_section
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles import preview, revisions
 from articles.models import Article, ShareLink
+from articles.workflow import preview, revisions
 from tests.factories import make_article
 from tests.workflow_support import own_article
 
@@ -124,7 +124,7 @@ def test_share_link_expires_after_48_hours_by_default(editor):
 
 
 def test_preview_of_pending_changes_shows_their_byline_tags_and_photos(client, editor):
-    from articles import revisions
+    from articles.workflow import revisions
     from tests.factories import make_author, make_image
 
     live = make_article(

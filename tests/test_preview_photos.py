@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import renditions
+from articles.images import renditions
 from articles.models import Article
-from articles.preview import create_share_link, share_path
+from articles.workflow.preview import create_share_link, share_path
 from tests.factories import make_article, make_image
 
 pytestmark = pytest.mark.django_db

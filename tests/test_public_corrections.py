@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles import revisions, workflow
 from articles.models import Article
+from articles.workflow import revisions
+from articles.workflow import transitions as workflow
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

@@ -261,7 +261,7 @@ def test_photographer_of_a_body_photo_is_linked_and_lists_the_article(client):
 def test_article_page_context_renders_a_draft_for_preview_marked_noindex(rf):
     from django.template.loader import render_to_string
 
-    from articles.selectors import article_page_context
+    from articles.reader.selectors import article_page_context
 
     draft = make_article(headline="Draft for preview", status=Article.Status.DRAFT)
     html = render_to_string(

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 from pytest_django.asserts import assertContains
 
-from articles import renditions
+from articles.images import renditions
 from articles.models import Article, Image, Rendition
 from tests.factories import make_article, make_author, make_image, make_photographer
 

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles import revisions, workflow
 from articles.models import Article, Correction, Revision
+from articles.workflow import revisions
+from articles.workflow import transitions as workflow
 from tests.factories import make_article, make_author
 from tests.workflow_support import article_form_data, change_url, own_article, transition_url
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from articles.roles import ROLES, sync_roles
+from articles.workflow.roles import ROLES, sync_roles
 
 pytestmark = pytest.mark.django_db
 

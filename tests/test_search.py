@@ -4,7 +4,7 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from articles.search import highlight, search_articles, search_terms, snippet
+from articles.search.query import highlight, search_articles, search_terms, snippet
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ pytestmark = [
 
 
 def search(query, **kwargs):
-    from articles.search_postgres import search_articles
+    from articles.search.postgres import search_articles
 
     return list(search_articles(query, **kwargs))
 
@@ -104,7 +104,7 @@ def test_the_vector_is_indexed_and_search_is_fast_with_10000_articles():
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_article")
-    from articles.search_postgres import search_articles
+    from articles.search.postgres import search_articles
 
     plan = search_articles("railway").explain()
     assert "article_search_vector" in plan, plan

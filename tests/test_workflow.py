@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles import readiness, revisions, workflow
 from articles.models import Article, WorkflowEvent
+from articles.workflow import readiness, revisions
+from articles.workflow import transitions as workflow
 from tests.factories import make_article, make_image
 from tests.workflow_support import own_article
 

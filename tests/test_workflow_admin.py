@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles import workflow
 from articles.models import Article
+from articles.workflow import transitions as workflow
 from tests.factories import make_article, make_section
 from tests.test_workflow import EXPECTED, actors, article_ready_for
 from tests.workflow_support import article_form_data, change_url, own_article, transition_url

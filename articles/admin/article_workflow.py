@@ -13,9 +13,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from articles import desk, preview, readiness, revisions, workflow
 from articles.admin.article_forms import TransitionForm
 from articles.models import Article
+from articles.workflow import desk, preview, readiness, revisions
+from articles.workflow import transitions as workflow
 
 
 class WorkflowAdminMixin:

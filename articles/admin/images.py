@@ -12,9 +12,9 @@ from django.utils.safestring import mark_safe
 from PIL import Image as PILImage
 from PIL import ImageOps
 
-from articles.imagemeta import read_photo_metadata
+from articles.images.metadata import read_photo_metadata
+from articles.images.validators import validate_image_upload
 from articles.models import Image, Photographer
-from articles.validators import validate_image_upload
 
 from .widgets import TagChoiceField
 

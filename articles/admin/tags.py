@@ -6,7 +6,7 @@ from django.shortcuts import render
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from articles.tags import merge_tags
+from articles.services.tags import merge_tags
 
 
 class TagForm(forms.ModelForm):

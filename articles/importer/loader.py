@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles.images.validators import validate_image_upload
 from articles.models import Article, Image, WorkflowEvent
 from articles.services import set_byline, sync_body_images
-from articles.validators import validate_image_upload
 
 from .markup import body_markdown
 from .parser import RawArticleError, parse_raw_article
@@ -188,7 +188,7 @@ class Importer:
     def _prepare_new(self, article, parsed):
         article.slug = unique_article_slugs([parsed.headline])[0]
         article.updated_by = self.options.user
-        # Creation is the one place outside articles.workflow that picks a status: the row is
+        # Creation is the one place outside articles.workflow.transitions that picks a status: the row is
         # born in it. Later changes go through workflow.apply_transition.
         article.status = self.options.status
         if article.status == Article.Status.PUBLISHED:

@@ -2,7 +2,7 @@
 
 import articles.models.history
 import articles.models.images
-import articles.validators
+import articles.images.validators
 import django.core.validators
 import django.db.models.deletion
 import taggit.managers
@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(default=articles.models.images.new_image_key, editable=False, help_text='Place the photo in an article body with [[image KEY]] on its own line.', max_length=16, unique=True, verbose_name='reference key')),
-                ('file', models.ImageField(blank=True, height_field='height', help_text='JPEG, PNG or WebP. Caption, credit and copyright are read from the file.', upload_to=articles.models.images.original_upload_path, validators=[articles.validators.validate_image_upload], verbose_name='file', width_field='width')),
+                ('file', models.ImageField(blank=True, height_field='height', help_text='JPEG, PNG or WebP. Caption, credit and copyright are read from the file.', upload_to=articles.models.images.original_upload_path, validators=[articles.images.validators.validate_image_upload], verbose_name='file', width_field='width')),
                 ('width', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='width')),
                 ('height', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='height')),
                 ('is_placeholder', models.BooleanField(default=False, help_text='The photo is known (caption, credit) but its file has not arrived yet.', verbose_name='needs photo')),

@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from articles.roles import sync_roles
+from articles.workflow.roles import sync_roles
 
 
 def create_roles(apps, schema_editor):

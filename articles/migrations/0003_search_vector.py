@@ -2,8 +2,8 @@
 
 A generated column, so the database keeps it current on every write (saves, bulk imports,
 QuerySet.update) with no Python involved. Headline weighs most (A), then standfirst (B),
-then body (C). On SQLite this migration does nothing; articles/search.py searches there.
-The model does not declare the column: articles/search_postgres.py reads it with RawSQL.
+then body (C). On SQLite this migration does nothing; articles/search/query.py searches there.
+The model does not declare the column: articles/search/postgres.py reads it with RawSQL.
 """
 
 from django.db import migrations

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from articles.imagemeta import read_orientation
+from articles.images.metadata import read_orientation
 
 
 def read_orientations(apps, schema_editor):

@@ -143,7 +143,7 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_article")
         ]
-        # A tag's newest articles, read from the index alone (articles/related.py).
+        # A tag's newest articles, read from the index alone (articles/reader/related.py).
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_tag_newest_article")]
 
     def natural_key(self):

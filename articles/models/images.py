@@ -7,8 +7,8 @@ from django.db.models import Q
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles.imagemeta import ROTATED_ORIENTATIONS, read_orientation
-from articles.validators import validate_image_upload
+from articles.images.metadata import ROTATED_ORIENTATIONS, read_orientation
+from articles.images.validators import validate_image_upload
 
 from .people import Photographer
 

@@ -6,7 +6,7 @@ with now); running it makes the timeline and first-published times exact.
 
 from django.core.management.base import BaseCommand
 
-from articles import workflow
+from articles.workflow import transitions as workflow
 
 
 class Command(BaseCommand):

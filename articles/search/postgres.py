@@ -1,4 +1,4 @@
-"""Reader search on PostgreSQL: full-text and ranked; same interface as articles.search.
+"""Reader search on PostgreSQL: full-text and ranked; same interface as articles.search.query.
 
 Matches against the stored ``search_vector`` column (migration 0003: generated, GIN-indexed,
 headline A > standfirst B > body C, English stemming), so "floods" finds "flooding", and each
@@ -6,7 +6,7 @@ word also matches as a prefix ("rail" finds "railway"), as the portable search m
 words. Every word must match. The query never reaches the database as syntax: it is reduced
 to at most a few alphanumeric words, joined here into a prefix tsquery.
 
-Results carry ``rank`` only. The page highlights the rows it shows with articles.search's
+Results carry ``rank`` only. The page highlights the rows it shows with articles.search.query's
 ``highlight`` and ``snippet``, as on every database; two ts_headline calls per row cost more
 than the rest of the query, for output the page never showed.
 """

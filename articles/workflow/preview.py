@@ -18,15 +18,17 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
-from articles import renditions, revisions, workflow
+from articles.images import renditions
 from articles.models import Article, Author, Image, ShareLink
-from articles.rendering import insert_figures, render_body
-from articles.selectors import (
+from articles.reader.selectors import (
     article_json_ld,
     article_page_context,
     share_image_url,
     without_hero_slot,
 )
+from articles.rendering import insert_figures, render_body
+from articles.workflow import revisions
+from articles.workflow import transitions as workflow
 
 SHARE_HOURS = 48
 _signer = signing.Signer(salt="articles.preview.share-link")

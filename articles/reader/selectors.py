@@ -11,7 +11,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from articles import article_reads, renditions
+from articles.images import renditions
+from articles.reader import article_reads
 from articles.rendering import insert_figures
 
 RELATED_COUNT = 4

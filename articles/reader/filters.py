@@ -3,8 +3,8 @@
 import django_filters
 from django import forms
 
-from articles import facets
 from articles.models import Article, Section
+from articles.reader import facets
 
 
 def published_tags():

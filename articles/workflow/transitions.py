@@ -14,8 +14,8 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles import readiness, revisions
 from articles.models import Article, Correction, WorkflowEvent
+from articles.workflow import readiness, revisions
 
 S = Article.Status
 

@@ -37,11 +37,11 @@ def search_terms(query):
 def search_articles(query, *, now=None):
     """Published articles matching every word of the query, best first.
 
-    PostgreSQL uses its full-text index (articles.search_postgres); other databases the
+    PostgreSQL uses its full-text index (articles.search.postgres); other databases the
     portable substring search below. Both take and return the same things.
     """
     if connection.vendor == "postgresql":
-        from articles import search_postgres
+        from articles.search import postgres as search_postgres
 
         return search_postgres.search_articles(query, now=now)
     return portable_search_articles(query, now=now)
@@ -52,7 +52,7 @@ def highlight_terms(query):
     so that "flooded", which finds "Floods", marks it too."""
     terms = search_terms(query)
     if terms and connection.vendor == "postgresql":
-        from articles import search_postgres
+        from articles.search import postgres as search_postgres
 
         return terms + [stem for stem in search_postgres.stems(terms) if stem not in terms]
     return terms

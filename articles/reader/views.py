@@ -8,11 +8,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles import article_reads, renditions, selectors
-from articles.filters import ArticleFilter
+from articles.images import renditions
 from articles.models import Article, Author, Correction, Image, OldSlug, Photographer, Section
-from articles.paging import newest_first_page
-from articles.search import MAX_QUERY_CHARS, highlight_terms, search_articles
+from articles.reader import article_reads, selectors
+from articles.reader.filters import ArticleFilter
+from articles.reader.paging import newest_first_page
+from articles.search.query import MAX_QUERY_CHARS, highlight_terms, search_articles
 
 PAGE_SIZE = 12
 HOME_PAGE_SIZE = 20  # the lead story and 19 more: a front page, not a list

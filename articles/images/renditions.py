@@ -23,7 +23,7 @@ from PIL import Image as PILImage
 from PIL import ImageOps
 
 from articles import links
-from articles.imagemeta import ROTATED_ORIENTATIONS
+from articles.images.metadata import ROTATED_ORIENTATIONS
 from articles.models import Rendition
 
 WIDTHS = (480, 800, 1200, 1600)

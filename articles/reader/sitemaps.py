@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from articles import facets
 from articles.models import Article, Author, tags_prefetch
-from articles.selectors import site_name
+from articles.reader import facets
+from articles.reader.selectors import site_name
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per sitemap

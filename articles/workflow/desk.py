@@ -4,7 +4,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from articles.models import Article, WorkflowEvent
-from articles.workflow import own_articles
+from articles.workflow.transitions import own_articles
 
 
 def _latest_event(transition):

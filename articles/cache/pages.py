@@ -5,7 +5,7 @@ change (which of the 40 list pages show this photographer's credit?), but the pa
 say what it showed. While a cacheable page renders, a ``post_init`` collector records every
 (model, pk) of the reader-visible models it loaded (articles, authors, photographers, images,
 sections, tags). The page is stored with those dependency keys and the *token* each had.
-``articles/signals.py`` gives a changed object a fresh random token on save and delete, so
+``articles/cache/invalidation.py`` gives a changed object a fresh random token on save and delete, so
 every page that showed it stops matching; nothing has to know which pages those were.
 
 * Every page also depends on ``SET`` (which articles are visible, where and in what order).
@@ -110,7 +110,7 @@ def page_key(request):
 
 def has_session(request):
     """Editors, and browsers holding a preview grant for unpublished photos, get fresh pages."""
-    from articles.renditions import PREVIEW_COOKIE
+    from articles.images.renditions import PREVIEW_COOKIE
 
     cookies = request.COOKIES
     return any(
@@ -196,7 +196,7 @@ class PageCacheMiddleware:
         timeout = settings.PAGE_CACHE_TIMEOUT
         next_change = found.get(NEXT_CHANGE)
         if next_change is None or (next_change and next_change <= now):
-            from articles.signals import refresh_next_change
+            from articles.cache.invalidation import refresh_next_change
 
             next_change = refresh_next_change()
         if next_change:

@@ -6,7 +6,8 @@ from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from articles import renditions, search
+from articles.images import renditions
+from articles.search import query as search
 
 DEFAULT_SIZES = "(min-width: 50rem) 46rem, 100vw"
 LAZY = mark_safe(' loading="lazy" decoding="async"')

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import preview
+from articles.workflow import preview
 
 urlpatterns = [
     path("<str:signed>/", preview.shared_preview, name="share-preview"),

@@ -1,4 +1,4 @@
-"""Page-cache invalidation (see articles/cache.py): which dependency tokens a write renews.
+"""Page-cache invalidation (see articles/cache/pages.py): which dependency tokens a write renews.
 
 Signals are allowed here only for cache purge (house style I). A write renews tokens at once
 and again when its transaction commits, so a page rendered from the old rows in between is
@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import cache
+from articles.cache import pages as cache
 from articles.models import (
     Article,
     ArticleAuthor,

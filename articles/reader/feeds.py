@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
-from articles import facets, renditions
+from articles.images import renditions
 from articles.models import Article, Author, Rendition, Section, tags_prefetch
-from articles.selectors import site_name
+from articles.reader import facets
+from articles.reader.selectors import site_name
 
 FEED_SIZE = 20
 ENCLOSURE_SPEC = "width-1200.jpg"

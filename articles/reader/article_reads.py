@@ -1,4 +1,4 @@
-"""The article page's reads, in plain SQL (articles/plain_sql.py).
+"""The article page's reads, in plain SQL (articles/reader/plain_sql.py).
 
 Built with the ORM, the page's eight small queries cost the uncached article page about 60% of
 its time, nearly all of it Django composing and compiling SQL and running its query machinery,
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from taggit.models import Tag
 
-from articles import related
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -29,7 +28,8 @@ from articles.models import (
     TaggedArticle,
 )
 from articles.models.articles import BYLINES_ATTR
-from articles.plain_sql import Columns, Plain, Read, fetch, fetch_together, table, timestamp
+from articles.reader import related
+from articles.reader.plain_sql import Columns, Plain, Read, fetch, fetch_together, table, timestamp
 
 ARTICLE = Columns(Article, "a")
 CARD = Columns(Article, "a", defer=("body", "body_html"))  # as for_cards(): no text
@@ -147,7 +147,7 @@ def _menu():
 
 def related_and_neighbours(article, tag_ids, *, now, limit, sections):
     """(related, previous, next) as cards: the related articles and the article's neighbours
-    in its section (articles/related.py), loaded in the statement that finds them, with what
+    in its section (articles/reader/related.py), loaded in the statement that finds them, with what
     a card shows (as ``for_cards()``: no text).
 
     ``sections`` is every section, as the page's menu already holds them: a card takes its

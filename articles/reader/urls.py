@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
-from articles import feeds, sitemaps, views
+from articles.reader import feeds, sitemaps, views
 
 app_name = "articles"
 

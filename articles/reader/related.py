@@ -1,6 +1,6 @@
 """Which articles the article page points to: related stories and its section neighbours.
 
-Like the rest of the article page's reads (articles/article_reads.py), this is SQL written by
+Like the rest of the article page's reads (articles/reader/article_reads.py), this is SQL written by
 hand. Built with the ORM (an EXISTS, a counting subquery and two ordered scalar subqueries),
 Django spent about 5 ms of Python
 composing and compiling them on every uncached article page, against under 2 ms for the
@@ -8,12 +8,12 @@ database to answer; the article page's whole budget is a few milliseconds
 (benchmarks/RESULTS.md). The statements are plain SQL that SQLite and PostgreSQL both run, on
 indexes made for them, and the suite runs them on both.
 
-The statement names candidates by id; articles/article_reads.py loads them for their cards in
+The statement names candidates by id; articles/reader/article_reads.py loads them for their cards in
 the same statement.
 """
 
 from articles.models import Article, TaggedArticle
-from articles.plain_sql import table, timestamp
+from articles.reader.plain_sql import table, timestamp
 
 # Articles most recently tagged with each of the article's tags that are ranked: bounds the
 # cost of a tag carried by thousands of stories, reading (tag, article) index entries only.

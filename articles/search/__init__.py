@@ -1,0 +1,1 @@
+"""Reader search: one interface, a backend per database."""
