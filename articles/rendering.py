@@ -48,8 +48,14 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+def normalise_newlines(text):
+    """Browsers submit textareas with CRLF; everything here reads lines ending in LF."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def image_references(body):
     """[(line number, key)] for every photo reference in the body, in order."""
+    body = normalise_newlines(body)
     references = []
     for match in IMAGE_LINE.finditer(body or ""):
         line_number = body.count("\n", 0, match.start()) + 1
@@ -82,6 +88,7 @@ def render_body(body):
     """Markdown source -> sanitised HTML with empty figure slots for photos."""
     if not body:
         return ""
+    body = normalise_newlines(body)
     # Protect photo lines from Markdown as opaque paragraphs, then turn them into slots
     # after sanitising, so no HTML a writer types can pose as a slot.
     nonce = secrets.token_hex(8)

@@ -5,11 +5,9 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
-from taggit.models import Tag
-from taggit.utils import edit_string_for_tags
 
 from articles.models import Article, ArticleAuthor, Correction, Revision
-from articles.rendering import validate_image_references
+from articles.rendering import normalise_newlines, validate_image_references
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -44,12 +42,13 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["version_seen"].initial = self.instance.version
             pending = getattr(self.instance, "pending_content", None)
             if pending is not None:
-                self.initial["tags"] = edit_string_for_tags(
-                    [Tag(name=name) for name in pending["tags"]]
-                )
+                # A list of names, as the tag field gives and takes (a string would be
+                # read letter by letter).
+                self.initial["tags"] = list(pending["tags"])
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
+        # Browsers send a textarea with CRLF line endings; the body is stored with LF.
+        body = normalise_newlines(self.cleaned_data["body"])
         validate_image_references(body)
         return body
 

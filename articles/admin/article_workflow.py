@@ -7,7 +7,7 @@ PermissionDenied (Django answers 403).
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from articles.admin.article_forms import TransitionForm
 from articles.models import Article
-from articles.workflow import desk, preview, readiness, revisions
+from articles.services import articles as services
+from articles.workflow import desk, presence, preview, readiness, revisions
 from articles.workflow import transitions as workflow
 
 
@@ -52,6 +53,11 @@ class WorkflowAdminMixin:
                 "<path:object_id>/share/<int:link_id>/revoke/",
                 view(self.revoke_share_view),
                 name="articles_article_revoke_share",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                view(self.presence_view),
+                name="articles_article_presence",
             ),
             path("desk/", view(self.desk_view), name="articles_desk"),
         ]
@@ -141,7 +147,9 @@ class WorkflowAdminMixin:
             "title": f"Revisions of \u201c{article}\u201d",
             "opts": self.opts,
             "original": article,
-            "history": history,
+            "history": [
+                (revision, workflow.event_label(revision.transition)) for revision in history
+            ],
             "pair": pair,
             "changes": changes,
             "can_restore": workflow.can_edit(article, request.user),
@@ -155,14 +163,30 @@ class WorkflowAdminMixin:
         if not workflow.can_edit(article, request.user):
             raise PermissionDenied
         revision = get_object_or_404(article.revisions, number=number)
-        restored = revisions.restore(revision, user=request.user)
-        waiting = " It waits to be published." if restored.is_pending else ""
+        result = services.revision_restore(revision=revision, user=request.user)
+        if result.revision is None:
+            self.message_user(
+                request, f"Revision {number} is what the article already holds.", messages.INFO
+            )
+            return redirect(self._change_url(article))
+        waiting = " It waits to be published." if result.pending else ""
         self.message_user(
             request,
-            f"Revision {number} restored as revision {restored.number}.{waiting}",
+            f"Revision {number} restored as revision {result.revision.number}.{waiting}",
             messages.SUCCESS,
         )
         return redirect(self._change_url(article))
+
+    def presence_view(self, request, object_id):
+        """The change page's heartbeat (POST) or goodbye (POST with left=1): who else is here."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._visible_article(request, object_id)
+        if request.POST.get("left"):
+            presence.note_left(article, request.user)
+            return JsonResponse({"others": []})
+        others = presence.note_open(article, request.user)
+        return JsonResponse({"others": [name for name, _ in others]})
 
     def preview_view(self, request, object_id):
         """The article in any state, exactly as readers would see it once published."""
@@ -201,7 +225,7 @@ class WorkflowAdminMixin:
             "transitions": transitions,
             "transition_form": TransitionForm(prefix="workflow", offered=offered),
             "events": [
-                (event, workflow.EVENT_LABELS.get(event.transition, event.transition))
+                (event, workflow.event_label(event.transition))
                 for event in obj.events.select_related("user")
             ],
             "corrections": obj.corrections.order_by("published_at", "id"),
@@ -210,7 +234,8 @@ class WorkflowAdminMixin:
             "embargoed_until": obj.embargo_until
             if obj.embargo_until and obj.embargo_until > now
             else None,
-            "others_here": revisions.note_open(obj, request.user),
+            "others_here": presence.note_open(obj, request.user),
+            "presence_seconds": presence.HEARTBEAT_SECONDS,
             "pending": obj.has_unpublished_changes,
             "can_preview": preview.can_preview(obj, request.user),
             "can_share": request.user.has_perm("articles.add_sharelink"),

@@ -9,7 +9,7 @@ from articles.admin.article_forms import ArticleAdminForm, BylineForm, WorkflowA
 from articles.admin.article_workflow import WorkflowAdminMixin
 from articles.admin.widgets import TagChoiceField
 from articles.models import Article, ArticleAuthor, ArticleImage, Section
-from articles.services import sync_body_images
+from articles.services import articles as services
 from articles.workflow import revisions
 from articles.workflow import transitions as workflow
 
@@ -187,34 +187,26 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         return article.pk is not None and article.status == Article.Status.PUBLISHED
 
     def save_model(self, request, obj, form, change):
-        if self._goes_pending(obj):
-            return  # saved as a pending revision in save_related, live fields untouched
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        if change:
-            revisions.ensure_baseline(obj.pk)
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        """Nothing here: the article, its byline and tags are saved together in save_related."""
 
     def save_related(self, request, form, formsets, change):
-        article = form.instance
-        if self._goes_pending(article):
-            bylines = next(f for f in formsets if f.prefix == "bylines")
-            content = revisions.snapshot_from_form(form, bylines)
-            revisions.save_pending(article, content, user=request.user)
-            for formset in formsets:  # nothing saved: the admin's change log reads these
-                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        bylines = next(f for f in formsets if f.prefix == "bylines")
+        result = services.article_save(
+            article=form.instance,
+            user=request.user,
+            content=revisions.snapshot_from_form(form, bylines),
+        )
+        form.instance = result.article
+        for formset in formsets:  # saved by the service: the admin's change log reads these
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        taking_a_step = request.POST.get("_transition") in workflow.TRANSITIONS
+        if result.pending and result.revision is not None and not taking_a_step:
             self.message_user(
                 request,
                 "Readers still see the published version: your changes wait until an "
                 "editor publishes them.",
                 messages.WARNING,
             )
-            return
-        super().save_related(request, form, formsets, change)
-        sync_body_images(article=article)
-        revisions.record(article, user=request.user)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

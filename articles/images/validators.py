@@ -13,7 +13,9 @@ MAX_PIXELS = 120_000_000
 
 def validate_image_upload(file):
     """Refuse files that are not whole, reasonably sized images in a format we serve."""
-    if file is None:
+    if file is None or getattr(file, "_committed", False):
+        # A file already in storage was checked when it was uploaded; re-saving the photo
+        # (to add alt text, say) must not re-open it.
         return
     size = getattr(file, "size", None)
     if size is not None and size > settings.NEWSROOM_MAX_UPLOAD_BYTES:

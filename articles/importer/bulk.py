@@ -18,7 +18,6 @@ from articles.models import (
     ArticleImage,
     Image,
     TaggedArticle,
-    WorkflowEvent,
 )
 from articles.rendering import render_body
 
@@ -53,7 +52,9 @@ def _import_chunk(importer, raws):
         except RawArticleError as error:
             results[index] = ImportResult(name=raw.name, outcome=FAILED, error=str(error))
             continue
-        if importer.options.dry_run or raw.photos or raw.source_key in existing:
+        one_by_one = importer.options.dry_run or raw.photos or raw.source_key in existing
+        # Publishing goes through the workflow's checks, article by article.
+        if one_by_one or importer.options.status == Article.Status.PUBLISHED:
             results[index] = (raw, parsed)  # one by one, below
         else:
             fast.append((index, raw, parsed))
@@ -96,7 +97,6 @@ def _create_all(importer, fast):
     for (_, raw, parsed), photos, slug in zip(fast, images, slugs, strict=True):
         body = body_markdown(parsed.blocks, [image.key for image in photos])
         posted = timezone.make_aware(parsed.posted)
-        published = options.status == Article.Status.PUBLISHED
         articles.append(
             Article(
                 headline=parsed.headline,
@@ -106,10 +106,8 @@ def _create_all(importer, fast):
                 body_html=render_body(body),  # what Article.save() stores; bulk_create skips it
                 hero_image=photos[0] if photos else None,
                 section=options.section,
-                status=options.status,
+                status=Article.Status.DRAFT,
                 published_at=posted,
-                first_published_at=posted if published else None,
-                last_published_at=posted if published else None,
                 source_key=raw.source_key,
                 created_by=options.user,
                 updated_by=options.user,
@@ -126,18 +124,6 @@ def _create_all(importer, fast):
         for article, photos in zip(articles, images, strict=True)
         for position, image in enumerate(photos)
     )
-    if options.status == Article.Status.PUBLISHED:
-        WorkflowEvent.objects.bulk_create(
-            WorkflowEvent(
-                article=article,
-                transition="import",
-                from_status=Article.Status.DRAFT,
-                to_status=Article.Status.PUBLISHED,
-                user=options.user,
-                comment=f"Imported as published from {raw.name}",
-            )
-            for article, (_, raw, _) in zip(articles, fast, strict=True)
-        )
     if options.tags:
         tags = resolve_tags(options.tags)
         TaggedArticle.objects.bulk_create(

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -10,8 +10,11 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.images.validators import validate_image_upload
-from articles.models import Article, Image, WorkflowEvent
+from articles.models import Article, Image
 from articles.services import set_byline, sync_body_images
+from articles.services.articles import check_may_change
+from articles.workflow import revisions
+from articles.workflow import transitions as workflow
 
 from .markup import body_markdown
 from .parser import RawArticleError, parse_raw_article
@@ -53,6 +56,7 @@ class ImportResult:
     error: str = ""
     photos: int = 0
     photo_files: int = 0
+    note: str = ""  # e.g. why an import asked to publish left the article a draft
 
     @property
     def failed(self):
@@ -140,19 +144,11 @@ class Importer:
         if is_new:
             self._prepare_new(article, parsed)
         elif changed:
+            revisions.ensure_baseline(article.pk)
             article.updated_by = self.options.user
             article.version += 1
         if is_new or changed:
             article.save()
-        if is_new and article.status == Article.Status.PUBLISHED:
-            WorkflowEvent.objects.create(
-                article=article,
-                transition="import",
-                from_status=Article.Status.DRAFT,
-                to_status=Article.Status.PUBLISHED,
-                user=self.options.user,
-                comment=f"Imported as published from {raw.name}",
-            )
         byline = [] if is_new else [b.author_id for b in article.bylines.all()]
         if byline != [author.pk for author in authors]:
             set_byline(article=article, authors=authors)
@@ -166,6 +162,9 @@ class Importer:
             if missing:
                 article.tags.add(*missing)
                 changed = True
+        if changed and not is_new:
+            revisions.record(article, user=self.options.user, transition="import")
+        note = self._publish_if_asked(article, raw.name) if is_new else ""
         outcome = CREATED if is_new else (UPDATED if changed else UNCHANGED)
         return ImportResult(
             name=raw.name,
@@ -173,10 +172,37 @@ class Importer:
             article=article,
             photos=len(parsed.photos),
             photo_files=sum(1 for image in images if image.file),
+            note=note,
         )
 
+    def _publish_if_asked(self, article, name):
+        """``--status published``: through the workflow's checks; what they refuse stays a
+        draft, and the result says why (nothing is published silently)."""
+        if self.options.status != Article.Status.PUBLISHED or self.options.dry_run:
+            return ""
+        try:
+            workflow.publish_imported(article, user=self.options.user, source=name)
+        except (PermissionDenied, ValidationError) as refusal:
+            reasons = getattr(refusal, "messages", None) or [str(refusal)]
+            return "kept as a draft, not published: " + " ".join(reasons)
+        return ""
+
     def _check_may_update(self, article, name):
+        """The same rules as the admin: only someone who may change the article in its state
+        may overwrite it, and only someone who may publish replaces a live copy."""
+        user = self.options.user
+        try:
+            check_may_change(article, user)
+        except PermissionDenied as refusal:
+            raise RawArticleError(name, None, str(refusal)) from refusal
         live = article.status == Article.Status.PUBLISHED
+        if live and user is not None and not user.has_perm("articles.publish_article"):
+            raise RawArticleError(
+                name,
+                None,
+                f"the article '{article.headline}' it updates is published; only an editor "
+                "can replace the live copy (edit it in the admin to propose changes)",
+            )
         if live and self.options.status != Article.Status.PUBLISHED:
             raise RawArticleError(
                 name,
@@ -188,11 +214,8 @@ class Importer:
     def _prepare_new(self, article, parsed):
         article.slug = unique_article_slugs([parsed.headline])[0]
         article.updated_by = self.options.user
-        # Creation is the one place outside articles.workflow.transitions that picks a status: the row is
-        # born in it. Later changes go through workflow.apply_transition.
-        article.status = self.options.status
-        if article.status == Article.Status.PUBLISHED:
-            article.first_published_at = article.last_published_at = article.published_at
+        # Born a draft; ``--status published`` then goes through the workflow.
+        article.status = Article.Status.DRAFT
 
     def _set_photos(self, parsed, raw, images, written):
         """Reuse the article's photos by position, add placeholders for new ones."""

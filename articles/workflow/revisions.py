@@ -5,7 +5,9 @@ photos in one JSON snapshot, a "pending" flag for changes to live articles, and 
 field label; reversion would version each related row separately and know none of that.
 """
 
-from django.core.cache import cache
+import difflib
+import re
+
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -66,8 +68,39 @@ def overlay_pending(article: Article) -> dict | None:
     pending = pending_revision(article)
     if pending is None:
         return None
-    _apply_fields(article, pending.content)
+    apply_fields(article, pending.content)
     return pending.content
+
+
+def pending_or_live_content(article: Article) -> dict:
+    """What an editor of a live article continues from: its pending changes, else the live text."""
+    pending = pending_revision(article)
+    return pending.content if pending is not None else snapshot(article)
+
+
+def comparable(content: dict) -> dict:
+    """A snapshot reduced to what people see: times as instants (not their spelling), no
+    counters, no derived photo list, one kind of line ending."""
+    reduced = {}
+    for name in [*TEXT_FIELDS, *TIME_FIELDS, *LINK_FIELDS, "authors", "tags"]:
+        value = content.get(name)
+        if name in TIME_FIELDS:
+            value = _instant(value)
+        elif name == "tags":
+            value = sorted(value or [], key=str.lower)
+        elif isinstance(value, str):
+            value = value.replace("\r\n", "\n")
+        reduced[name] = value if value not in ("", []) else None
+    return reduced
+
+
+def _instant(value):
+    """A stored time (ISO text, possibly with microseconds or another offset) as the instant,
+    to the second, that the admin shows."""
+    if not value:
+        return None
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    return moment.replace(microsecond=0).timestamp()
 
 
 def _next_number(article: Article) -> int:
@@ -115,7 +148,8 @@ def save_pending(article: Article, content: dict, *, user, transition="") -> Rev
     return record(article, user=user, pending=True, content=content, transition=transition)
 
 
-def _apply_fields(article: Article, content: dict) -> None:
+def apply_fields(article: Article, content: dict) -> None:
+    """Set a snapshot's own fields on ``article`` in memory (not its byline, tags or photos)."""
     for name in TEXT_FIELDS:
         setattr(article, name, content.get(name, ""))
     for name in TIME_FIELDS:
@@ -129,7 +163,7 @@ def _apply_fields(article: Article, content: dict) -> None:
 
 def _apply(article: Article, content: dict) -> list[str]:
     """Write a snapshot's fields onto ``article`` (unsaved) and its byline, tags and photos."""
-    _apply_fields(article, content)
+    apply_fields(article, content)
     authors = Author.objects.in_bulk(content.get("authors", []))
     set_byline(article=article, authors=[authors[pk] for pk in content["authors"] if pk in authors])
     article.tags.set(content.get("tags", []))
@@ -155,23 +189,6 @@ def discard_pending(article: Article) -> list[str]:
     return ["has_unpublished_changes"]
 
 
-@transaction.atomic
-def restore(revision: Revision, *, user) -> Revision:
-    """Bring back an old revision's content as a new revision; nothing is destroyed.
-
-    On a published article the restored content waits, like any edit, until published.
-    """
-    article = Article.objects.select_for_update().get(pk=revision.article_id)
-    label = f"restored r{revision.number}"
-    if article.status == Article.Status.PUBLISHED:
-        return save_pending(article, revision.content, user=user, transition=label)
-    fields = _apply(article, revision.content)
-    article.version += 1
-    article.updated_by = user
-    article.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
-    return record(article, user=user, transition=label)
-
-
 def _display(name: str, value, names: dict):
     if value in (None, "", []):
         return "—"
@@ -182,7 +199,7 @@ def _display(name: str, value, names: dict):
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     if name in TIME_FIELDS:
-        return timezone.localtime(parse_datetime(value)).strftime("%d.%m.%Y %H:%M")
+        return timezone.localtime(parse_datetime(value)).strftime("%d.%m.%Y %H:%M:%S")
     return value
 
 
@@ -204,31 +221,37 @@ def diff(old: Revision, new: Revision) -> list[dict]:
     changes = []
     for name, label in LABELS.items():
         before, after = old.content.get(name), new.content.get(name)
-        if before != after:
+        if comparable({name: before}).get(name) != comparable({name: after}).get(name):
+            shown_before, shown_after = _display(name, before, names), _display(name, after, names)
+            old_words, new_words = word_diff(str(shown_before), str(shown_after))
             changes.append(
                 {
                     "field": name,
                     "label": label,
-                    "old": _display(name, before, names),
-                    "new": _display(name, after, names),
+                    "old": shown_before,
+                    "new": shown_after,
+                    "old_words": old_words,
+                    "new_words": new_words,
                 }
             )
     return changes
 
 
-PRESENCE_SECONDS = 300
+WORDS = re.compile(r"\s+|[^\s]+")
 
 
-def note_open(article: Article, user) -> list[tuple[str, object]]:
-    """Remember that ``user`` has the article open; return who else opened it recently."""
-    key = f"article-open-{article.pk}"
-    now = timezone.now()
-    seen = {
-        name: when
-        for name, when in (cache.get(key) or {}).items()
-        if (now - when).total_seconds() < PRESENCE_SECONDS
-    }
-    others = sorted((name, when) for name, when in seen.items() if name != user.get_username())
-    seen[user.get_username()] = now
-    cache.set(key, seen, PRESENCE_SECONDS)
-    return others
+def word_diff(old: str, new: str) -> tuple[list, list]:
+    """Both texts as runs of (changed, text): what was removed in ``old`` and added in
+    ``new`` is marked word by word, so a one-word edit in a long body stands out."""
+    a, b = WORDS.findall(old), WORDS.findall(new)
+    old_runs, new_runs = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            old_runs.append((False, "".join(a[i1:i2])))
+            new_runs.append((False, "".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            old_runs.append((True, "".join(a[i1:i2])))
+        if j2 > j1:
+            new_runs.append((True, "".join(b[j1:j2])))
+    return old_runs, new_runs

@@ -62,7 +62,18 @@ EVENT_LABELS = {
     "schedule": "Scheduled",
     "went_live": "Went live at its scheduled time",
     "import": "Imported as published",
+    "rejected": "Proposed changes rejected",
+    "before first edit": "As it stood before the first edit",
+    "": "Saved",
 }
+
+
+def event_label(name: str) -> str:
+    """The words people read for a recorded event or revision, never the code word."""
+    if name in EVENT_LABELS:
+        return EVENT_LABELS[name]
+    return name[:1].upper() + name[1:].replace("_", " ")
+
 
 # These act on the changes proposed to a published article, so they need some.
 PENDING_TRANSITIONS = frozenset({"publish_changes", "reject_changes"})
@@ -240,7 +251,8 @@ def apply_transition(
     locked.status = transition.target
     locked.version += 1
     locked.save(update_fields=sorted(set(fields)))
-    revisions.record(locked, user=user, transition=recorded_name)
+    # No revision here: a step changes the state, not the content (the timeline records it);
+    # publishing pending changes makes their revision the live one.
     event = WorkflowEvent.objects.create(
         article=locked,
         transition=recorded_name,
@@ -251,6 +263,35 @@ def apply_transition(
     )
     article.refresh_from_db()
     return event
+
+
+@transaction.atomic
+def publish_imported(article: Article, *, user, source: str) -> WorkflowEvent:
+    """An import asked to publish a new draft: the Publish button's permission, embargo and
+    pre-publish checks, keeping the copy's own Posted time. Raises as apply_transition does."""
+    if user is not None and not user.has_perm("articles.publish_article"):
+        raise PermissionDenied("You may not publish articles; they were imported as drafts.")
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if locked.status != S.DRAFT:
+        raise TransitionNotAllowed(
+            f"Cannot publish: the article is {locked.get_status_display()}.", code="wrong_state"
+        )
+    _refuse_embargoed(locked, locked.published_at)
+    _refuse_unready(locked)
+    from_status = locked.status
+    locked.status = S.PUBLISHED
+    locked.first_published_at = locked.first_published_at or locked.published_at
+    locked.last_published_at = locked.published_at
+    locked.save(update_fields=["status", "first_published_at", "last_published_at", "updated_at"])
+    article.refresh_from_db()
+    return WorkflowEvent.objects.create(
+        article=locked,
+        transition="import",
+        from_status=from_status,
+        to_status=locked.status,
+        user=user,
+        comment=f"Imported as published from {source}",
+    )
 
 
 @transaction.atomic

@@ -134,6 +134,8 @@ class Command(BaseCommand):
                 f"{result.outcome:<10} {result.name} -> {result.article.headline!r} ({where}, "
                 f"{result.photos} photo(s), {needing} needing files)"
             )
+            if result.note:
+                line += "\n" + self.style.WARNING(f"           {result.note}")
         if show_bar:
             tqdm.write(line, file=sys.stderr if result.failed else sys.stdout)
         elif result.failed:
