@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from articles.admin.article_forms import TransitionForm
-from articles.models import Article
+from articles.models import Article, NotificationPreference
 from articles.services import articles as services
 from articles.workflow import desk, presence, preview, readiness, revisions
 from articles.workflow import transitions as workflow
@@ -60,6 +60,11 @@ class WorkflowAdminMixin:
                 name="articles_article_presence",
             ),
             path("desk/", view(self.desk_view), name="articles_desk"),
+            path(
+                "desk/notifications/",
+                view(self.notifications_view),
+                name="articles_desk_notifications",
+            ),
         ]
         return own + super().get_urls()
 
@@ -109,6 +114,9 @@ class WorkflowAdminMixin:
             "opts": self.opts,
             "now": timezone.now(),
             "is_editor": workflow.is_editor(user),
+            "workflow_email": not NotificationPreference.objects.filter(
+                user=user, workflow_email=False
+            ).exists(),
         }
         if context["is_editor"]:
             context["review_queue"] = desk.review_queue()
@@ -119,6 +127,18 @@ class WorkflowAdminMixin:
             context["returned"] = desk.returned_to(user)
             context["proposals"] = desk.my_proposals(user)
         return TemplateResponse(request, "admin/articles/article/desk.html", context)
+
+    def notifications_view(self, request):
+        """Each person turns their own workflow e-mails on or off (POST from My desk)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        wanted = request.POST.get("workflow_email") == "on"
+        NotificationPreference.objects.update_or_create(
+            user=request.user, defaults={"workflow_email": wanted}
+        )
+        state = "on" if wanted else "off"
+        self.message_user(request, f"Workflow e-mails are {state}.", messages.SUCCESS)
+        return redirect("admin:articles_desk")
 
     def _visible_article(self, request, object_id):
         article = self.get_queryset(request).filter(pk=object_id).first()

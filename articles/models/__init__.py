@@ -14,7 +14,7 @@ from .articles import (
     bylines_prefetch,
     tags_prefetch,
 )
-from .history import Correction, Revision, ShareLink, WorkflowEvent
+from .history import Correction, NotificationPreference, Revision, ShareLink, WorkflowEvent
 from .images import Image, ImageQuerySet, Rendition, TaggedImage
 from .people import Author, Photographer
 
@@ -29,6 +29,7 @@ __all__ = [
     "Correction",
     "Image",
     "ImageQuerySet",
+    "NotificationPreference",
     "OldSlug",
     "Photographer",
     "Rendition",

@@ -109,3 +109,22 @@ class ShareLink(models.Model):
 
     def __str__(self):
         return f"Share link for {self.article}"
+
+
+class NotificationPreference(models.Model):
+    """Whether a member of staff gets the desk's e-mails; without a row they do."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    workflow_email = models.BooleanField(
+        "e-mail me about my articles and the review queue",
+        default=True,
+        help_text="Writers hear when changes are requested or their article is published; "
+        "editors hear when an article is submitted for review.",
+    )
+
+    def __str__(self):
+        return f"{self.user}: {'on' if self.workflow_email else 'off'}"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles.models import Article, Correction, WorkflowEvent
-from articles.workflow import readiness, revisions
+from articles.workflow import notifications, readiness, revisions
 
 S = Article.Status
 
@@ -261,6 +261,7 @@ def apply_transition(
         user=user,
         comment=comment,
     )
+    notifications.notify(event, event_label(recorded_name))
     article.refresh_from_db()
     return event
 
