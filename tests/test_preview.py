@@ -90,6 +90,10 @@ def test_revoked_share_link_is_refused(client, editor):
     response = client.get(path)
     assert response.status_code == 410
     assertContains(response, "withdrawn", status_code=410)
+    # A page of the site, not bare text: the reader's stylesheet and a way back.
+    assert response["Content-Type"].startswith("text/html")
+    assertContains(response, "<h1>Preview unavailable</h1>", status_code=410)
+    assertContains(response, "site.css", status_code=410)
 
 
 def test_share_link_shows_its_article_and_never_another(client, editor):

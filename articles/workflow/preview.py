@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
@@ -149,8 +150,13 @@ def shared_preview(request, signed):
     try:
         link = link_for(signed)
     except ShareLinkRefused as refusal:
-        return HttpResponse(
-            str(refusal), status=refusal.http_status, content_type="text/plain; charset=utf-8"
+        response = render(
+            request,
+            "articles/share_refused.html",
+            {"message": str(refusal)},
+            status=refusal.http_status,
         )
+        add_never_cache_headers(response)
+        return response
     article = preview_article(link.article_id)
     return render_preview(request, article)
