@@ -9,6 +9,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles.cache import invalidation as signals
+        from articles.security import events
         from articles.workflow.roles import sync_roles_after_migrate
 
         # Connected after django.contrib.auth's handler (auth is listed first), so the
@@ -17,3 +18,4 @@ class ArticlesConfig(AppConfig):
             sync_roles_after_migrate, sender=self, dispatch_uid="articles.sync_roles"
         )
         signals.connect()  # page-cache invalidation
+        events.connect()  # sign-ins, failures and lockouts into the security log

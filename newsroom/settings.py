@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "csp",
     "taggit",
     "django_filters",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
 ]
 
@@ -66,8 +70,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff who need a second factor and have not given one reach only the 2FA pages.
+    "articles.security.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.security.middleware.RefusalLogMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -142,6 +152,39 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600" if REDIS_URL else "300"))
 # What browsers and CDNs may reuse without asking: 0 = revalidate every time (a 304 is cheap).
 PAGE_CACHE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_CACHE_BROWSER_MAX_AGE", "0"))
+
+# Sign-in (articles/security/). django-axes checks the lockout before any password is
+# hashed; ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins allowed before a lockout: for one account from one address, for one account
+# from anywhere, and for one address whatever the accounts. The last is far higher because a
+# newsroom signs in from one address behind its NAT: a colleague's typos must not lock it.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "10"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
+# The first lockout lasts this long; each further limit's worth of failures doubles it, up to
+# a day. Failures are forgotten after a day without any.
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "5"))
+AXES_HANDLER = "articles.security.throttle.NewsroomAxesHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_COOLOFF_TIME = "articles.security.throttle.cool_off"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "articles.security.throttle.lockout_response"
+# The client address is REMOTE_ADDR: what the socket (or a trusted proxy's middleware that
+# rewrites REMOTE_ADDR) says, never a header a client can type.
+AXES_CLIENT_IP_CALLABLE = "articles.security.throttle.client_address"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins go to our security log (articles/security/events.py)
+AXES_VERBOSE = False
+
+# Editors and superusers must confirm a TOTP device before they reach the admin. On by
+# default in production; off with DEBUG so the demo accounts sign in with a password only.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "Newsroom")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a TOTP key or recovery code
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

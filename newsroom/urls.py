@@ -13,6 +13,8 @@ urlpatterns = [
     path(
         "admin/articles/article/import/", admin.site.admin_view(import_view), name="article_import"
     ),
+    # Our two-step sign-in and two-factor set-up, before the admin's own /admin/login/.
+    path("admin/", include("articles.security.urls")),
     path("admin/", admin.site.urls),
     path("preview/", include("articles.workflow.preview_urls")),
     path("", include("articles.reader.urls")),

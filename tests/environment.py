@@ -5,3 +5,6 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789")
 # Tests speak plain HTTP to the test client; production keeps the redirect on.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# Two-factor sign-in is off unless a test turns it on (settings.REQUIRE_2FA = True): the
+# suite's editors sign in with force_login and the password form, whatever the shell says.
+os.environ["REQUIRE_2FA"] = "0"

@@ -1,1 +1,1 @@
-from . import articles, images, people, tags  # noqa: F401  (registers the admin classes)
+from . import articles, images, people, security, tags  # noqa: F401  (registers the admin classes)

@@ -17,6 +17,7 @@ from .articles import (
 from .history import Correction, NotificationPreference, Revision, ShareLink, WorkflowEvent
 from .images import Image, ImageQuerySet, Rendition, TaggedImage
 from .people import Author, Photographer
+from .security import SecurityEvent
 
 __all__ = [
     "bylines_prefetch",
@@ -35,6 +36,7 @@ __all__ = [
     "Rendition",
     "Revision",
     "Section",
+    "SecurityEvent",
     "ShareLink",
     "TaggedArticle",
     "TaggedImage",
