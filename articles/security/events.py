@@ -31,6 +31,24 @@ def record_security_event(
     )
 
 
+# Workflow transitions that the security log keeps, by the name the timeline records.
+TRANSITION_KINDS = {
+    "publish": Kind.PUBLISH,
+    "schedule": Kind.PUBLISH,
+    "publish_changes": Kind.PUBLISH,
+    "unpublish": Kind.UNPUBLISH,
+}
+
+
+def record_transition(name: str, *, user, article, comment: str = "") -> None:
+    """Log a publish or unpublish (other transitions are the timeline's business only)."""
+    if name in TRANSITION_KINDS:
+        what = {"schedule": "Scheduled. ", "publish_changes": "Changes published. "}.get(name, "")
+        record_security_event(
+            TRANSITION_KINDS[name], user=user, target=article, detail=what + comment
+        )
+
+
 def client_address(request) -> str | None:
     """REMOTE_ADDR: the only address a client cannot choose (see README, TRUSTED_PROXIES)."""
     if request is None:

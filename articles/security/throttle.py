@@ -57,19 +57,21 @@ def pressure(request, credentials=None, *, since) -> int:
     """
     username = _username(request, credentials)
     address = client_address(request)
-    recent = AccessAttempt.objects.filter(attempt_time__gte=since)
-    rows = {
-        "account_address": recent.filter(username=username, ip_address=address),
-        "account": recent.filter(username=username),
-        "address": recent.filter(ip_address=address),
+    rules = {
+        "account_address": Q(username=username, ip_address=address),
+        "account": Q(username=username),
+        "address": Q(ip_address=address),
     }
+    if username is None:  # no name typed: only the address can be counted
+        rules = {"address": rules["address"]}
+    mine = rules.get("account", Q()) | rules["address"]  # both columns are indexed
+    totals = AccessAttempt.objects.filter(mine, attempt_time__gte=since).aggregate(
+        **{name: Sum("failures_since_start", filter=rule) for name, rule in rules.items()}
+    )
     base = settings.LOGIN_FAILURE_LIMIT
     worst = 0
     for name, limit in _limits():
-        if name != "address" and username is None:
-            continue
-        failures = rows[name].aggregate(n=Sum("failures_since_start"))["n"] or 0
-        worst = max(worst, failures * base // limit)
+        worst = max(worst, (totals.get(name) or 0) * base // limit)
     return worst
 
 
@@ -93,8 +95,7 @@ class NewsroomAxesHandler(AxesDatabaseHandler):
         return pressure(request, credentials, since=now - cool_off(request))
 
     def user_login_failed(self, sender, credentials, request=None, **kwargs):
-        if request is not None:
-            self.update_request(request)
+        if request is not None:  # (AxesProxyHandler has set request.axes_* already)
             # Tells the security log whether this attempt began a lockout or met one.
             request.newsroom_already_locked = self.is_locked(request, credentials)
         super().user_login_failed(sender, credentials, request, **kwargs)

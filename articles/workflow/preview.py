@@ -28,6 +28,7 @@ from articles.reader.selectors import (
     without_hero_slot,
 )
 from articles.rendering import insert_figures, render_body
+from articles.security.events import Kind, record_security_event
 from articles.workflow import revisions
 from articles.workflow import transitions as workflow
 
@@ -107,9 +108,11 @@ def render_preview(request, article: Article) -> HttpResponse:
 def create_share_link(*, article: Article, user, hours: int = SHARE_HOURS) -> ShareLink:
     if not user.has_perm("articles.add_sharelink"):
         raise PermissionDenied("You may not share previews.")
-    return ShareLink.objects.create(
+    link = ShareLink.objects.create(
         article=article, created_by=user, expires_at=timezone.now() + timedelta(hours=hours)
     )
+    record_security_event(Kind.SHARE_LINK_CREATED, user=user, target=link)
+    return link
 
 
 @transaction.atomic
@@ -119,6 +122,7 @@ def revoke_share_link(*, link: ShareLink, user) -> None:
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
+        record_security_event(Kind.SHARE_LINK_REVOKED, user=user, target=link)
 
 
 def signed_token(link: ShareLink) -> str:

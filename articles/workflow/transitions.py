@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles.models import Article, Correction, WorkflowEvent
+from articles.security.events import record_transition
 from articles.workflow import notifications, readiness, revisions
 
 S = Article.Status
@@ -262,6 +263,7 @@ def apply_transition(
         comment=comment,
     )
     notifications.notify(event, event_label(recorded_name))
+    record_transition(recorded_name, user=user, article=locked, comment=comment)
     article.refresh_from_db()
     return event
 
