@@ -171,3 +171,20 @@ def test_two_factor_is_required_by_default_in_production_only(debug, variable, r
         REQUIRE_2FA=variable,
     )
     assert result.stdout.strip() == str(required), result.stderr
+
+
+def test_sign_in_pages_pass_the_content_security_policy(client, edith):
+    from tests.test_production import inline_code
+
+    app_device(edith)
+    sign_in(client, "edith")
+    pages = [client.get(VERIFY)]
+    client.logout()
+    client.force_login(with_password(edith))
+    TOTPDevice.objects.all().delete()
+    pages.append(client.get(ENROL))
+    client.logout()
+    pages += [sign_in(client, "edith", "wrong") for _ in range(5)][-1:]
+    assert [page.status_code for page in pages] == [200, 200, 429]
+    for page in pages:
+        assert inline_code(page.content.decode()) == []
