@@ -177,6 +177,8 @@ AXES_LOCKOUT_CALLABLE = "articles.security.throttle.lockout_response"
 # The client address is REMOTE_ADDR: what the socket (or a trusted proxy's middleware that
 # rewrites REMOTE_ADDR) says, never a header a client can type.
 AXES_CLIENT_IP_CALLABLE = "articles.security.throttle.client_address"
+# Masked in the failed-attempt rows axes keeps (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins go to our security log (articles/security/events.py)
 AXES_VERBOSE = False
 

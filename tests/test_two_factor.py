@@ -188,3 +188,13 @@ def test_sign_in_pages_pass_the_content_security_policy(client, edith):
     assert [page.status_code for page in pages] == [200, 200, 429]
     for page in pages:
         assert inline_code(page.content.decode()) == []
+
+
+def test_a_wrong_code_is_not_kept_in_the_failed_attempt_record(client, edith):
+    from axes.models import AccessAttempt
+
+    app_device(edith)
+    sign_in(client, "edith")
+    client.post(VERIFY, {"code": "314159"})
+    attempt = AccessAttempt.objects.get(username="edith")
+    assert "314159" not in attempt.post_data
