@@ -133,3 +133,16 @@ def test_editors_cannot_read_the_log(client, editor):
     client.force_login(editor)
     assert client.get(CHANGELIST).status_code == 403
     assertNotContains(client.get(reverse("admin:index")), "Security log")
+
+
+def test_an_import_run_is_recorded_with_who_and_how_it_went(tmp_path, editor):
+    from django.core.management import call_command
+
+    (tmp_path / "story.txt").write_text(
+        "Posted: 02.03.2025 09:15:00\n\nBridges\n\nStandfirst.\n\nBody.\n\nBy Anna Kowalska",
+        encoding="utf-8",
+    )
+    call_command("import_articles", str(tmp_path), "--user", editor.username, verbosity=0)
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.IMPORT)
+    assert event.user == editor
+    assert "1 created" in event.target and "story.txt" in event.detail

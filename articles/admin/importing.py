@@ -6,7 +6,14 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
-from articles.importer import Importer, ImportOptions, RawFile, import_many, photos_by_number
+from articles.importer import (
+    Importer,
+    ImportOptions,
+    RawFile,
+    import_many,
+    photos_by_number,
+    record_import_run,
+)
 from articles.importer.sources import MAX_RAW_BYTES, PHOTO_EXTENSIONS
 from articles.models import Article, Section
 
@@ -135,6 +142,7 @@ def import_view(request):
     if form.is_bound and form.is_valid():
         importer = Importer(form.options(request.user))
         results = list(import_many(importer, form.raw_files()))
+        record_import_run(results, user=request.user, request=request, source="admin")
     context = {
         **admin.site.each_context(request),
         "title": "Import articles",

@@ -4,7 +4,7 @@ Use ``parse_raw_article`` to read text, ``Importer`` to write it to the database
 ``import_articles`` command and the admin's "Import articles" page both go through them.
 """
 
-from .bulk import import_many
+from .bulk import import_many, record_import_run
 from .loader import (
     CREATED,
     FAILED,
@@ -21,6 +21,7 @@ from .people import name_key
 from .sources import MAX_RAW_BYTES, decode_raw, iter_raw_files, photos_by_number, source_key_for
 
 __all__ = [
+    "record_import_run",
     "CREATED",
     "FAILED",
     "MAX_RAW_BYTES",

@@ -133,3 +133,26 @@ def _create_all(importer, fast):
         ImportResult(name=raw.name, outcome=CREATED, article=article, photos=len(photos))
         for article, (_, raw, _), photos in zip(articles, fast, images, strict=True)
     ]
+
+
+def record_import_run(results, *, user, request=None, source="") -> None:
+    """One security-log row per import run: who imported what, and how it went.
+    ``results`` may be a long run's ImportResults or a summary ``(outcome, name)`` list."""
+    from articles.models.security import SecurityEvent
+    from articles.security.events import record_security_event
+
+    pairs = [(r.outcome, r.name) if isinstance(r, ImportResult) else r for r in results]
+    if not pairs:
+        return
+    counts = {outcome: 0 for outcome in (CREATED, "updated", "unchanged", FAILED)}
+    for outcome, _ in pairs:
+        counts[outcome] += 1
+    names = ", ".join(name for _, name in pairs[:20])
+    more = f" and {len(pairs) - 20} more" if len(pairs) > 20 else ""
+    record_security_event(
+        SecurityEvent.Kind.IMPORT,
+        user=user,
+        request=request,
+        target=", ".join(f"{n} {outcome}" for outcome, n in counts.items()),
+        detail=f"{source}: {names}{more}",
+    )

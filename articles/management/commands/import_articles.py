@@ -20,6 +20,7 @@ from articles.importer import (
     import_many,
     iter_raw_files,
     photos_by_number,
+    record_import_run,
 )
 from articles.importer.sources import MAX_RAW_BYTES
 from articles.models import Article, Section
@@ -69,9 +70,13 @@ class Command(BaseCommand):
         show_bar = sys.stderr.isatty() and options["verbosity"] > 0
         if show_bar:
             results = tqdm(results, total=sum(1 for _ in iter_raw_files(paths)), unit="file")
+        done = []
         for result in results:
             counts[result.outcome] += 1
             self.report(result, options["verbosity"], show_bar)
+            done.append((result.outcome, result.name))  # small: a run may be 100,000 files
+        if not options["dry_run"]:
+            record_import_run(done, user=importer.options.user, source="import_articles")
         elapsed = time.monotonic() - started
         summary = (
             f"{'Dry run: ' if options['dry_run'] else ''}{counts[CREATED]} created, "
