@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles.cache import invalidation as signals
+        from articles.cache import invalidation
         from articles.security import events
         from articles.workflow.roles import sync_roles_after_migrate
 
@@ -17,5 +17,5 @@ class ArticlesConfig(AppConfig):
         post_migrate.connect(
             sync_roles_after_migrate, sender=self, dispatch_uid="articles.sync_roles"
         )
-        signals.connect()  # page-cache invalidation
+        invalidation.connect()  # page-cache invalidation
         events.connect()  # sign-ins, failures and lockouts into the security log

@@ -128,16 +128,22 @@ if env_bool("CACHE_DISABLED"):
     # Every cache off (benchmarks, debugging): the page cache switches itself off too.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif REDIS_URL:
+    # Django's RedisCache with short timeouts, whose errors are logged and served as misses
+    # (articles/cache/backends.py): a Redis outage never fails a page or the admin login.
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "articles.cache.backends.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
-    # Process-local: coherent only inside one server process (gunicorn.conf.py then runs a
-    # single threaded worker). Several processes or machines need REDIS_URL.
+    # Process-local pages; the page cache's version tokens then live in the database, so a
+    # write in any process (a command, another worker) reaches every server process at its
+    # next request (articles/cache/tokens.py). Other cached values (photo sizes, "who has
+    # this open") stay per process: gunicorn.conf.py runs a single threaded worker.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -146,10 +152,12 @@ else:
     }
 
 # Whole-page cache for anonymous readers (articles/cache/pages.py). On by default; PAGE_CACHE=0
-# turns it off. Pages are invalidated precisely on save; the timeout only bounds staleness
-# from writes that bypass model signals (QuerySet.update, another process with LocMem).
+# turns it off. Pages are invalidated precisely on every write, from any process; the timeout
+# only bounds how long a page lives (and staleness if Redis was down during a write).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600" if REDIS_URL else "300"))
+# List pages beyond this number are rendered but never stored (bounded keys).
+PAGE_CACHE_MAX_PAGE = int(os.environ.get("PAGE_CACHE_MAX_PAGE", "100"))
 # What browsers and CDNs may reuse without asking: 0 = revalidate every time (a 304 is cheap).
 PAGE_CACHE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_CACHE_BROWSER_MAX_AGE", "0"))
 

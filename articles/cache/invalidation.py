@@ -1,18 +1,27 @@
-"""Page-cache invalidation (see articles/cache/pages.py): which dependency tokens a write renews.
+"""Page-cache invalidation: which tokens a write renews (see articles/cache/pages.py).
 
-Signals are allowed here only for cache purge (house style I). A write renews tokens at once
-and again when its transaction commits, so a page rendered from the old rows in between is
-stale too. Writes that bypass model signals (``QuerySet.update``, ``bulk_create`` without a
-later save of the article) must call ``invalidate_everything()``.
+Signals are allowed here only for cache purge (house style I). The rule is "renew what
+readers could see change, and nothing else", so a newsroom working on drafts all day leaves
+the cached pages cached:
+
+* An article renews its token only while it is, or was until this save, published
+  (scheduled included), and only when a field readers see changed: drafts, review steps,
+  pending changes of a live article (kept aside in a Revision) and its bookkeeping fields
+  (version, editors, timestamps) renew nothing.
+* Its bylines, photos, tags and corrections count only when the article is published.
+* People, photos, sections and tags renew their own token when edited; pages that did not
+  show them stay cached. A new section appears in every menu, so it renews ``SET``.
+
+Writes that bypass model signals (``QuerySet.update``, ``bulk_create``) must call
+``invalidate_all_pages()`` once they are done; the service layer does.
 """
 
-from django.db import transaction
-from django.db.models import Min
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.cache import pages as cache
+from articles.cache import tokens
+from articles.cache.dependencies import SET, TEXT, active_collector, dependency
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -39,7 +48,21 @@ TRACKED = {
 LISTING_FIELDS = {
     Article: ("status", "published_at", "section_id", "slug", "hero_image_id"),
     Image: ("photographer_id",),
+    Section: ("name", "slug", "position"),
 }
+# Article fields no reader page shows: changing only these renews nothing.
+UNSEEN_ARTICLE_FIELDS = frozenset(
+    {
+        "version",
+        "has_unpublished_changes",
+        "created_by_id",
+        "updated_by_id",
+        "created_at",
+        "updated_at",
+        "source_key",
+        "embargo_until",
+    }
+)
 # Link rows: a change renews the article they belong to, and the article set.
 LINKS = {
     ArticleAuthor: "article_id",
@@ -47,22 +70,24 @@ LINKS = {
     TaggedArticle: "content_object_id",
     Correction: "article_id",
 }
-# A new one of these appears on every page (menus) or in lists.
-SHOWN_WHEN_CREATED = {Article, Author, Photographer, Section}
-SNAPSHOT = "_page_cache_listing"
+SNAPSHOT = "_page_cache_snapshot"
 MISSING = object()
 
 
-def dependency(model, pk):
-    return f"{TRACKED[model]}:{pk}"
+def invalidate_all_pages():
+    """Every stored page becomes stale: call after writes that bypass model signals
+    (``QuerySet.update``, ``bulk_create``), such as bulk imports and tag merges."""
+    tokens.renew({SET, TEXT}, next_change=True)
 
 
 def collect(sender, instance, **kwargs):
-    """Record an instance loaded while a cacheable page renders."""
-    collector = cache.active_collector()
+    """Record an instance loaded while a cacheable page renders, and keep its loaded values."""
+    if sender is Article or sender in LISTING_FIELDS:
+        setattr(instance, SNAPSHOT, dict(instance.__dict__))
+    collector = active_collector()
     if collector is None or instance.pk is None:
         return
-    collector.keys.add(dependency(sender, instance.pk))
+    collector.names.add(dependency(TRACKED[sender], instance.pk))
     if sender is Article and not is_live(instance):
         collector.unsafe = True
 
@@ -78,86 +103,74 @@ def is_live(article):
     return True
 
 
-def listing_values(instance):
-    return tuple(instance.__dict__.get(field, MISSING) for field in LISTING_FIELDS[type(instance)])
+def changed_fields(instance, created):
+    """Concrete fields whose value differs from when the instance was loaded (all if new)."""
+    before = {} if created else getattr(instance, SNAPSHOT, {})
+    now = instance.__dict__
+    return {
+        field.attname
+        for field in instance._meta.concrete_fields
+        if before.get(field.attname, MISSING) != now.get(field.attname, MISSING)
+    }
 
 
-def remember_listing(sender, instance, **kwargs):
-    setattr(instance, SNAPSHOT, listing_values(instance))
+def article_changes(article, created):
+    """What readers could see change when ``article`` was saved."""
+    published = Article.Status.PUBLISHED
+    was_public = not created and getattr(article, SNAPSHOT, {}).get("status") == published
+    if not (was_public or article.status == published):
+        return set()  # drafts, review steps, unpublished work: readers see none of it
+    changed = changed_fields(article, created) - UNSEEN_ARTICLE_FIELDS
+    if not changed:
+        return set()
+    names = {dependency(TRACKED[Article], article.pk), TEXT}
+    if created or changed & set(LISTING_FIELDS[Article]):
+        names.add(SET)
+    return names
 
 
-def saved(sender, instance, created, raw=False, using="default", **kwargs):
-    dependencies = set()
-    if sender in TRACKED:
-        dependencies.add(dependency(sender, instance.pk))
-    if sender in LISTING_FIELDS:
-        before = getattr(instance, SNAPSHOT, None)
-        now = listing_values(instance)
-        if created or before is None or before != now or MISSING in before:
-            if sender is Article or not created:
-                dependencies.add(cache.SET)
-        setattr(instance, SNAPSHOT, now)
+def is_published(article_id):
+    return Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).exists()
+
+
+def saved(sender, instance, created, raw=False, **kwargs):
     if sender is Article:
-        dependencies.add(cache.TEXT)
-    if created and sender in SHOWN_WHEN_CREATED:
-        dependencies.add(cache.SET)
+        names = article_changes(instance, created)
+    elif sender in LINKS:
+        article_id = getattr(instance, LINKS[sender])
+        published = is_published(article_id)
+        names = {dependency(TRACKED[Article], article_id), SET} if published else set()
+    elif created:
+        names = {SET} if sender is Section else set()  # nothing showed it yet
+    else:
+        names = {dependency(TRACKED[sender], instance.pk)}
+        if sender in LISTING_FIELDS and changed_fields(instance, False) & set(
+            LISTING_FIELDS[sender]
+        ):
+            names.add(SET)
+    setattr(instance, SNAPSHOT, dict(instance.__dict__))
+    if names:
+        tokens.renew(names, next_change=sender in (Article, Correction))
+
+
+def deleted(sender, instance, **kwargs):
     if sender in LINKS:
-        dependencies |= {dependency(Article, getattr(instance, LINKS[sender])), cache.SET}
-    renew(dependencies, using=using, schedule=sender in (Article, Correction))
-
-
-def deleted(sender, instance, using="default", **kwargs):
-    dependencies = {cache.SET}
-    if sender in TRACKED:
-        dependencies.add(dependency(sender, instance.pk))
-    if sender in LINKS:
-        dependencies.add(dependency(Article, getattr(instance, LINKS[sender])))
-    if sender is Rendition:
-        dependencies.add(dependency(Image, instance.image_id))
-    renew(dependencies, using=using, schedule=sender in (Article, Correction))
-
-
-def renew(dependencies, *, using, schedule):
-    """Renew tokens now, and again on commit when inside a transaction."""
-    if not dependencies:
+        article_id = getattr(instance, LINKS[sender])
+        if not is_published(article_id):
+            return
+        names = {dependency(TRACKED[Article], article_id), SET}
+    elif sender is Rendition:
+        names = {dependency(TRACKED[Image], instance.image_id)}
+    elif sender is Article and instance.status != Article.Status.PUBLISHED:
         return
-
-    def apply():
-        cache.bump(dependencies)
-        if schedule:
-            refresh_next_change(using=using)
-
-    apply()
-    if transaction.get_connection(using).in_atomic_block:
-        transaction.on_commit(apply, using=using)
-
-
-def refresh_next_change(*, using="default"):
-    """Store (and return) when the next scheduled article or correction goes live; 0 if none."""
-    now = timezone.now()
-    times = [
-        Article.objects.using(using).scheduled(now=now).aggregate(at=Min("published_at"))["at"],
-        Correction.objects.using(using)
-        .filter(published_at__gt=now)
-        .aggregate(at=Min("published_at"))["at"],
-    ]
-    upcoming = [at.timestamp() for at in times if at is not None]
-    value = min(upcoming) if upcoming else 0
-    cache.get_cache().set(cache.NEXT_CHANGE, value, timeout=None)
-    return value
-
-
-def invalidate_everything():
-    """For bulk writes that bypass model signals: every stored page becomes stale."""
-    cache.bump({cache.SET, cache.TEXT})
-    refresh_next_change()
+    else:
+        names = {dependency(TRACKED[sender], instance.pk), SET}
+    tokens.renew(names, next_change=sender in (Article, Correction))
 
 
 def connect():
     for model in TRACKED:
         post_init.connect(collect, sender=model, dispatch_uid=f"page_cache_collect_{model}")
-    for model in LISTING_FIELDS:
-        post_init.connect(remember_listing, sender=model, dispatch_uid=f"page_cache_snap_{model}")
     for model in (*TRACKED, *LINKS):
         post_save.connect(saved, sender=model, dispatch_uid=f"page_cache_save_{model}")
         post_delete.connect(deleted, sender=model, dispatch_uid=f"page_cache_delete_{model}")

@@ -3,119 +3,85 @@
 Why versioned keys and not explicit purges: a page cannot be listed in advance from a model
 change (which of the 40 list pages show this photographer's credit?), but the page itself can
 say what it showed. While a cacheable page renders, a ``post_init`` collector records every
-(model, pk) of the reader-visible models it loaded (articles, authors, photographers, images,
-sections, tags). The page is stored with those dependency keys and the *token* each had.
-``articles/cache/invalidation.py`` gives a changed object a fresh random token on save and delete, so
-every page that showed it stops matching; nothing has to know which pages those were.
+reader-visible row it loaded (articles/cache/dependencies.py). The page is stored with those
+dependencies and the *token* each had (articles/cache/tokens.py: in Redis, or in the database
+when the cache is per-process, so a write in any process reaches every server).
+articles/cache/invalidation.py renews the tokens of what a write changed, so every page that
+showed it stops matching; nothing has to know which pages those were.
 
-* Every page also depends on ``SET`` (which articles are visible, where and in what order).
-  It changes when an article is created, deleted, published, unpublished, rescheduled, moved
-  to another section, or its byline, tags or photos change. Editing a live article's text
-  changes only that article (and ``TEXT``, which search pages depend on), so pages that do not
-  show it stay cached.
-* Tokens are random, not counters, so a token lost to eviction can never come back equal:
-  a missing token is simply a miss.
 * ``EPOCH`` changes with every write. A hit whose stored epoch is still current is fresh
-  with one ``get_many`` of (page, epoch), no matter how many dependencies it has; after a
-  write the page's own tokens decide, in one more ``get_many``. A page whose render overlapped
-  a write is not stored, so old data can never be saved under new tokens.
+  with one read; after a write the page's own tokens decide, in one more. A page whose render
+  overlapped a write is not stored, so old data can never be saved under new tokens.
 * Scheduling needs no save: an article becomes visible when its time comes. Pages are
-  therefore stored no longer than the next scheduled publish (``NEXT_CHANGE``, kept by the
-  signals), and never longer than ``PAGE_CACHE_TIMEOUT``.
+  therefore stored no longer than the next scheduled change, and never longer than
+  ``PAGE_CACHE_TIMEOUT``.
+* Keys are bounded (articles/cache/keys.py): canonical host, path and the parameters the
+  view reads.
 
-A hit is answered here, before sessions, authentication, CSRF or any view run: no SQL at all.
-Requests carrying a session cookie (editors) always get a fresh page marked private. Only GET
-200 responses of the reader URLs (the ``articles`` namespace, minus previews) without cookies
-or ``private``/``no-store`` headers are stored, and never a page that loaded an article that
-is not live. ``PAGE_CACHE=0`` or a DummyCache turns the whole thing off.
+A hit is answered here, before sessions, authentication, CSRF or any view run. Requests
+carrying a session cookie (editors) always get a fresh page marked private. Only GET 200
+responses of the reader URLs (the ``articles`` namespace, minus previews) without cookies or
+``private``/``no-store`` headers are stored, and never a page that loaded an article that is
+not live. ``PAGE_CACHE=0`` or a DummyCache turns the whole thing off. The cache failing never
+fails a page: Redis errors are logged and answered as misses (articles/cache/backends.py),
+and a token store that cannot be read (the database) means the page is served uncached.
+HEAD answers, cached or not, carry the GET's headers and no body.
 """
 
 import hashlib
-import secrets
+import logging
 import time
-from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
+from django.db import DatabaseError
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-PREFIX = "pagecache:"
-EPOCH = PREFIX + "epoch"
-NEXT_CHANGE = PREFIX + "next-change"
-SET = "articles:set"
-TEXT = "articles:text"
+from articles.cache import keys, tokens
+from articles.cache.dependencies import SET, TEXT, collecting
+from articles.images.renditions import PREVIEW_COOKIE
+
+logger = logging.getLogger("articles.cache")
+
 READER_NAMESPACE = "articles"
 # URL names never stored: photo files are not pages, previews show unpublished work.
-EXCLUDED_URL_NAMES = {"rendition"}
+EXCLUDED_URL_NAMES = {"rendition", "author_portrait"}
 EXCLUDED_URL_WORDS = ("preview", "share")
 TEXT_URL_NAMES = {"search"}
 UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
-
-_collector = ContextVar("page_cache_collector", default=None)
-
-
-class Collector:
-    """What one page loaded: dependency keys, and whether anything not live was among them."""
-
-    __slots__ = ("keys", "unsafe")
-
-    def __init__(self):
-        self.keys = set()
-        self.unsafe = False
-
-
-def active_collector():
-    return _collector.get()
-
-
-def get_cache():
-    return caches["default"]
-
-
-def new_token():
-    return secrets.token_hex(8)
-
-
-def token_key(dependency):
-    return f"{PREFIX}v:{dependency}"
-
-
-def bump(dependencies):
-    """Give each dependency a new token (and a new epoch): pages that used them are stale."""
-    cache = get_cache()
-    tokens = {token_key(dependency): new_token() for dependency in dependencies}
-    tokens[EPOCH] = new_token()  # last, so a reader never sees the new epoch with old tokens
-    cache.set_many(tokens, timeout=None)
-
-
-def current_tokens(cache, dependencies):
-    """{dependency: token}, creating tokens that do not exist yet."""
-    keys = {token_key(dependency): dependency for dependency in dependencies}
-    found = cache.get_many(keys)
-    missing = {key: new_token() for key in keys if key not in found}
-    if missing:
-        for key, token in missing.items():
-            cache.add(key, token, timeout=None)
-        found.update(cache.get_many(missing))
-    return {keys[key]: token for key, token in found.items()}
-
-
-def page_key(request):
-    location = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return PREFIX + "page:" + hashlib.sha256(location.encode()).hexdigest()
+SESSION_COOKIES = ("messages", PREVIEW_COOKIE)
 
 
 def has_session(request):
     """Editors, and browsers holding a preview grant for unpublished photos, get fresh pages."""
-    from articles.images.renditions import PREVIEW_COOKIE
-
     cookies = request.COOKIES
-    return any(
-        name in cookies for name in (settings.SESSION_COOKIE_NAME, "messages", PREVIEW_COOKIE)
-    )
+    return settings.SESSION_COOKIE_NAME in cookies or any(n in cookies for n in SESSION_COOKIES)
+
+
+def reader_url_name(path):
+    """The URL name of a reader page at ``path`` that may be cached, or None."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    name = match.url_name or ""
+    if READER_NAMESPACE not in match.namespaces or name in EXCLUDED_URL_NAMES:
+        return None
+    return None if any(word in name for word in EXCLUDED_URL_WORDS) else name
+
+
+def without_body(request, response):
+    """HEAD: the headers a GET would carry (Content-Length included), no body."""
+    if request.method == "HEAD":
+        if response.streaming:
+            response.streaming_content = []
+        else:
+            response.content = b""
+    return response
 
 
 class PageCacheMiddleware:
@@ -125,39 +91,51 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return without_body(request, self.respond(request))
+
+    def respond(self, request):
         if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE:
             return self.get_response(request)
-        cache = get_cache()
+        cache = caches["default"]
         if isinstance(cache, DummyCache):
             return self.get_response(request)
+        url_name = reader_url_name(request.path_info)
         if has_session(request):
-            return self.fresh_private(request)
-        key = page_key(request)
-        found = cache.get_many([key, EPOCH])
-        entry, epoch = found.get(key), found.get(EPOCH)
-        if entry is not None and self.is_fresh(cache, key, entry, epoch):
-            return self.serve(request, entry)
-        return self.render_and_store(request, cache, key, epoch)
+            return self.fresh_private(request, url_name)
+        if url_name is None:
+            return self.get_response(request)
+        key = keys.canonicalise(request, url_name)
+        if key is None:
+            return self.get_response(request)
+        store = tokens.store()
+        try:
+            entry, epoch = store.lookup(cache, key)
+            if entry is not None and self.is_fresh(store, cache, key, entry, epoch):
+                return self.serve(request, entry)
+            if epoch is None:
+                epoch = store.current([tokens.EPOCH])[tokens.EPOCH]
+        except DatabaseError:
+            logger.exception("Page cache: tokens unreadable; serving %s uncached", request.path)
+            return self.get_response(request)
+        return self.render_and_store(request, store, cache, key, epoch, url_name)
 
-    def fresh_private(self, request):
+    def fresh_private(self, request, url_name):
         response = self.get_response(request)
-        if is_reader_page(request):
+        if url_name is not None:
             patch_cache_control(response, private=True, no_cache=True)
         return response
 
-    def is_fresh(self, cache, key, entry, epoch):
-        content, headers, etag, modified, tokens, stored_epoch, expires = entry
+    def is_fresh(self, store, cache, key, entry, epoch):
+        content, headers, etag, modified, page_tokens, stored_epoch, expires = entry
         now = time.time()
         if expires <= now:
             return False
         if epoch is not None and epoch == stored_epoch:
             return True
-        found = cache.get_many([token_key(dependency) for dependency in tokens])
-        for dependency, token in tokens.items():
-            if found.get(token_key(dependency)) != token:
-                return False
+        if store.read(page_tokens) != page_tokens:
+            return False
         if epoch is not None:  # still fresh after a write elsewhere: skip this check next time
-            entry = (content, headers, etag, modified, tokens, epoch, expires)
+            entry = (content, headers, etag, modified, page_tokens, epoch, expires)
             cache.set(key, entry, timeout=max(int(expires - now), 1))
         return True
 
@@ -173,36 +151,46 @@ class PageCacheMiddleware:
             )
         return response
 
-    def render_and_store(self, request, cache, key, epoch):
-        if epoch is None:
-            cache.add(EPOCH, new_token(), timeout=None)
-            epoch = cache.get(EPOCH)
-        collector = Collector()
-        reset = _collector.set(collector)
-        try:
+    def render_and_store(self, request, store, cache, key, epoch, url_name):
+        with collecting() as collector:
             response = self.get_response(request)
-        finally:
-            _collector.reset(reset)
         if not self.is_storable(request, response, collector):
             return response
-        dependencies = collector.keys | {SET}
-        if request.resolver_match.url_name in TEXT_URL_NAMES:
+        dependencies = collector.names | {SET}
+        if url_name in TEXT_URL_NAMES:
             dependencies.add(TEXT)
-        tokens = current_tokens(cache, dependencies)
-        found = cache.get_many([EPOCH, NEXT_CHANGE])
-        if epoch is None or found.get(EPOCH) != epoch:
-            return response  # something changed while this page rendered: do not keep it
+        try:
+            timeout = self.store(request, response, store, cache, key, epoch, dependencies)
+        except DatabaseError:
+            logger.exception("Page cache: tokens unreadable; %s not stored", request.path)
+            return response
+        if timeout and (
+            "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+        ):
+            return get_conditional_response(
+                request,
+                etag=response.headers["ETag"],
+                last_modified=int(time.time()),
+                response=response,
+            )
+        return response
+
+    def store(self, request, response, store, cache, key, epoch, dependencies):
+        """Store the page and mark it a miss; returns its timeout (0: not stored)."""
+        page_tokens = store.current(dependencies)
+        found = store.read([tokens.EPOCH, tokens.NEXT_CHANGE])
+        if epoch is None or found[tokens.EPOCH] != epoch:
+            return 0  # something changed while this page rendered: do not keep it
         now = time.time()
         timeout = settings.PAGE_CACHE_TIMEOUT
-        next_change = found.get(NEXT_CHANGE)
-        if next_change is None or (next_change and next_change <= now):
-            from articles.cache.invalidation import refresh_next_change
-
-            next_change = refresh_next_change()
+        next_change = float(found[tokens.NEXT_CHANGE] or -1)
+        if next_change < 0 or (next_change and next_change <= now):
+            next_change = tokens.next_scheduled_change()
+            store.write({tokens.NEXT_CHANGE: str(next_change)})
         if next_change:
             timeout = min(timeout, int(next_change - now))
         if timeout < 1:
-            return response
+            return 0
         etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
         response.headers["ETag"] = etag
         response.headers["Last-Modified"] = http_date(now)
@@ -215,27 +203,15 @@ class PageCacheMiddleware:
             must_revalidate=True,
         )
         headers = list(response.items())
-        entry = (response.content, headers, etag, int(now), tokens, epoch, now + timeout)
+        entry = (response.content, headers, etag, int(now), page_tokens, epoch, now + timeout)
         cache.set(key, entry, timeout=timeout)
         response.headers["X-Page-Cache"] = "miss"
-        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
-            return get_conditional_response(
-                request, etag=etag, last_modified=int(now), response=response
-            )
-        return response
+        return timeout
 
     def is_storable(self, request, response, collector):
         if request.method != "GET" or response.status_code != 200 or collector.unsafe:
             return False
-        if response.streaming or response.cookies or not is_reader_page(request):
+        if response.streaming or response.cookies:
             return False
         cache_control = response.get("Cache-Control", "").lower()
         return not any(directive in cache_control for directive in UNCACHEABLE_DIRECTIVES)
-
-
-def is_reader_page(request):
-    match = getattr(request, "resolver_match", None)
-    if match is None or READER_NAMESPACE not in match.namespaces:
-        return False
-    name = match.url_name or ""
-    return name not in EXCLUDED_URL_NAMES and not any(w in name for w in EXCLUDED_URL_WORDS)

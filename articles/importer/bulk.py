@@ -12,6 +12,7 @@ article, bring photo files, or run as a dry run always take the one-by-one path.
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from articles.cache.invalidation import invalidate_all_pages
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -67,6 +68,8 @@ def _import_chunk(importer, raws):
             created = [importer.import_file(raw, parsed) for _, raw, parsed in fast]
         else:
             importer.people.commit()
+            if importer.options.status == Article.Status.PUBLISHED:
+                invalidate_all_pages()  # bulk_create sends no signals
         for (index, _, _), result in zip(fast, created, strict=True):
             results[index] = result
     for index, entry in enumerate(results):

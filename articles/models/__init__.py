@@ -16,6 +16,7 @@ from .articles import (
 )
 from .history import Correction, NotificationPreference, Revision, ShareLink, WorkflowEvent
 from .images import Image, ImageQuerySet, Rendition, TaggedImage
+from .pagecache import PageToken
 from .people import Author, Photographer
 from .security import SecurityEvent
 
@@ -32,6 +33,7 @@ __all__ = [
     "ImageQuerySet",
     "NotificationPreference",
     "OldSlug",
+    "PageToken",
     "Photographer",
     "Rendition",
     "Revision",

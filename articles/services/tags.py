@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from articles.cache.invalidation import invalidate_all_pages
 from articles.models import TaggedArticle, TaggedImage
 
 
@@ -16,4 +17,5 @@ def merge_tags(*, tags, into) -> int:
             through.objects.filter(tag=tag).update(tag=into)
     for tag in others:
         tag.delete()
+    invalidate_all_pages()  # .update() sends no signals: tag pages and cards changed
     return len(others)

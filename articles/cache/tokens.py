@@ -1,0 +1,139 @@
+"""Where the page cache's version tokens live, so that every process sees the same ones.
+
+A page is stored with the token of everything it showed (articles/cache/dependencies.py); a
+write gives what it changed a new random token, and every page that showed it stops
+matching. For that to work across processes (gunicorn workers, ``manage.py`` commands, a
+second machine) the tokens must live somewhere they all share:
+
+* **A shared cache** (``REDIS_URL``, or any backend that is not process-local): tokens sit
+  next to the pages and a hit costs no SQL. Tokens may be evicted, so a missing token is
+  created on read and can never equal a stored one: a miss, never a stale hit.
+* **The in-process default** (LocMemCache): every process has its own memory, so a token
+  renewed by an import command would never reach the server. Tokens then live in the
+  database (``PageToken``), the one store every process already shares; pages stay in
+  process memory. A hit costs one small query (the epoch). Rows are written only by writes,
+  inside the writer's transaction (so they commit with the change), and never deleted, so a
+  missing row means "never changed". Chosen over Django's database or file cache as the
+  default backend because those put every page body through SQL or the disk on each hit and
+  make readers write to SQLite, which editors' saves would then wait for.
+
+``EPOCH`` changes with every write: a hit whose stored epoch is still current is fresh with
+a single read, however many dependencies the page has.
+"""
+
+import secrets
+
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from articles.models import Article, Correction, PageToken
+
+EPOCH = "epoch"
+# When the next scheduled article or correction goes live (a Unix time; 0 if none). Pages are
+# kept no longer than that, so scheduling needs no save and no cron.
+NEXT_CHANGE = "next-change"
+CACHE_PREFIX = "pagecache:v:"
+
+
+def new_token():
+    return secrets.token_hex(8)
+
+
+class CacheTokens:
+    """Tokens in a shared cache; written at once and again when the writer's transaction
+    commits, so a page rendered from the old rows in between is stale too."""
+
+    in_transaction = False
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def lookup(self, cache, key):
+        """The stored page at ``key`` and the current epoch, in one round trip."""
+        found = self.cache.get_many([key, CACHE_PREFIX + EPOCH])
+        return found.get(key), found.get(CACHE_PREFIX + EPOCH)
+
+    def read(self, names):
+        """{name: token}; a missing token reads as None, which matches no stored page."""
+        found = self.cache.get_many([CACHE_PREFIX + name for name in names])
+        return {name: found.get(CACHE_PREFIX + name) for name in names}
+
+    def current(self, names):
+        """{name: token} for storing a page, creating the tokens that do not exist yet."""
+        tokens = self.read(names)
+        missing = [name for name, token in tokens.items() if token is None]
+        for name in missing:
+            self.cache.add(CACHE_PREFIX + name, new_token(), timeout=None)
+        if missing:
+            tokens.update(self.read(missing))
+        return tokens
+
+    def write(self, values):
+        self.cache.set_many({CACHE_PREFIX + k: v for k, v in values.items()}, timeout=None)
+
+
+class DatabaseTokens:
+    """Tokens in the ``PageToken`` table; written inside the writer's transaction."""
+
+    in_transaction = True
+    NEVER_CHANGED = ""
+
+    def lookup(self, cache, key):
+        """The page stored at ``key`` in this process, and the epoch if there is one."""
+        entry = cache.get(key)
+        return entry, (None if entry is None else self.read([EPOCH])[EPOCH])
+
+    def read(self, names):
+        found = dict(PageToken.objects.filter(name__in=list(names)).values_list("name", "value"))
+        return {name: found.get(name, self.NEVER_CHANGED) for name in names}
+
+    current = read
+
+    def write(self, values):
+        PageToken.objects.bulk_create(
+            [PageToken(name=name, value=value) for name, value in values.items()],
+            update_conflicts=True,
+            unique_fields=["name"],
+            update_fields=["value"],
+        )
+
+
+def store():
+    """The token store for the configured default cache."""
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):
+        return DatabaseTokens()
+    return CacheTokens(cache)
+
+
+def renew(names, *, next_change=False):
+    """Give each name a new token (and a new epoch): every page that used one is stale.
+
+    With ``next_change``, also recompute when the next scheduled change goes live.
+    """
+    tokens = store()
+
+    def apply():
+        values = {name: new_token() for name in names}
+        if next_change:
+            values[NEXT_CHANGE] = str(next_scheduled_change())
+        values[EPOCH] = new_token()  # last, so a reader never sees the new epoch first
+        tokens.write(values)
+
+    apply()
+    if not tokens.in_transaction and transaction.get_connection().in_atomic_block:
+        transaction.on_commit(apply)
+
+
+def next_scheduled_change():
+    """When the next scheduled article or correction goes live (Unix time), or 0 if none."""
+    now = timezone.now()
+    times = [
+        Article.objects.scheduled(now=now).aggregate(at=Min("published_at"))["at"],
+        Correction.objects.filter(published_at__gt=now).aggregate(at=Min("published_at"))["at"],
+    ]
+    upcoming = [at.timestamp() for at in times if at is not None]
+    return min(upcoming) if upcoming else 0
