@@ -98,3 +98,17 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def any_cache(request, settings):
+    """The same behaviour with the embedded cache and with the shared Redis cache."""
+    from django.core.cache import cache
+
+    from tests.page_cache_support import redis_cache_settings, require_redis
+
+    if request.param == "redis":
+        require_redis()
+        settings.CACHES = redis_cache_settings()
+    cache.clear()
+    return request.param

@@ -16,7 +16,7 @@ Writes that bypass model signals (``QuerySet.update``, ``bulk_create``) must cal
 ``invalidate_all_pages()`` once they are done; the service layer does.
 """
 
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -103,6 +103,13 @@ def is_live(article):
     return True
 
 
+def forget_unloaded(sender, instance, raw=False, **kwargs):
+    """An instance built in memory (a fixture row, ``Article(pk=...)``) was not loaded, so its
+    values at creation say nothing about the row it overwrites: count every field as changed."""
+    if raw or instance._state.adding:
+        instance.__dict__.pop(SNAPSHOT, None)
+
+
 def changed_fields(instance, created):
     """Concrete fields whose value differs from when the instance was loaded (all if new)."""
     before = {} if created else getattr(instance, SNAPSHOT, {})
@@ -117,7 +124,8 @@ def changed_fields(instance, created):
 def article_changes(article, created):
     """What readers could see change when ``article`` was saved."""
     published = Article.Status.PUBLISHED
-    was_public = not created and getattr(article, SNAPSHOT, {}).get("status") == published
+    before = getattr(article, SNAPSHOT, None)
+    was_public = not created and (before is None or before.get("status") == published)
     if not (was_public or article.status == published):
         return set()  # drafts, review steps, unpublished work: readers see none of it
     changed = changed_fields(article, created) - UNSEEN_ARTICLE_FIELDS
@@ -171,6 +179,8 @@ def deleted(sender, instance, **kwargs):
 def connect():
     for model in TRACKED:
         post_init.connect(collect, sender=model, dispatch_uid=f"page_cache_collect_{model}")
+    for model in (Article, *LISTING_FIELDS):
+        pre_save.connect(forget_unloaded, sender=model, dispatch_uid=f"page_cache_forget_{model}")
     for model in (*TRACKED, *LINKS):
         post_save.connect(saved, sender=model, dispatch_uid=f"page_cache_save_{model}")
         post_delete.connect(deleted, sender=model, dispatch_uid=f"page_cache_delete_{model}")
