@@ -4,6 +4,8 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -244,6 +246,19 @@ def test_head_request_is_answered_from_the_cache(client, story, django_assert_nu
         response = client.head(url)
     assert response.status_code == 200
     assert response["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["uncached", "cached"])
+def test_head_answer_carries_the_headers_and_no_body(client, story, cached):
+    """Through Django's WSGI handler, as a server gets it (the test client drops HEAD bodies)."""
+    url = story.get_absolute_url()
+    length = len(page(client, url).content)
+    cookie = "" if cached else "messages=x"  # a session-like cookie: a fresh page
+    response = WSGIHandler().get_response(RequestFactory().head(url, HTTP_COOKIE=cookie))
+    assert response.status_code == 200
+    assert response.get("X-Page-Cache") == ("hit" if cached else None)
+    assert response.content == b""
+    assert response["Content-Length"] == str(length)
 
 
 def test_page_cache_can_be_switched_off(client, settings, story, django_assert_num_queries):

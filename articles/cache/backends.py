@@ -39,10 +39,7 @@ class DegradingRedisCacheClient(RedisCacheClient):
             result = operation(*args)
         except RedisError as error:
             _down_until[self._name] = time.monotonic() + RETRY_AFTER
-            if operation.__name__ in {"add", "set", "set_many", "delete", "delete_many"}:
-                logger.error("Cache write to %s failed (%s): it was not stored", self._name, error)
-            else:
-                logger.warning("Cache %s unreachable (%s): serving uncached", self._name, error)
+            logger.warning("Cache %s unreachable (%s): serving uncached", self._name, error)
             return default
         if until is not None:
             logger.warning("Cache %s reachable again", self._name)
@@ -88,3 +85,8 @@ class DegradingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = DegradingRedisCacheClient
+
+    def is_down(self):
+        """True while the last call failed less than ``RETRY_AFTER`` seconds ago."""
+        until = _down_until.get(self._cache._name)
+        return until is not None and time.monotonic() < until

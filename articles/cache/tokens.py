@@ -21,6 +21,7 @@ second machine) the tokens must live somewhere they all share:
 a single read, however many dependencies the page has.
 """
 
+import logging
 import secrets
 
 from django.core.cache import caches
@@ -29,7 +30,10 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from articles.cache.backends import DegradingRedisCache
 from articles.models import Article, Correction, PageToken
+
+logger = logging.getLogger("articles.cache")
 
 EPOCH = "epoch"
 # When the next scheduled article or correction goes live (a Unix time; 0 if none). Pages are
@@ -73,6 +77,12 @@ class CacheTokens:
 
     def write(self, values):
         self.cache.set_many({CACHE_PREFIX + k: v for k, v in values.items()}, timeout=None)
+        if isinstance(self.cache, DegradingRedisCache) and self.cache.is_down():
+            logger.error(
+                "Page cache: %s not renewed (the cache is down); pages stored before the "
+                "outage may be served for up to PAGE_CACHE_TIMEOUT once it is back",
+                ", ".join(sorted(values)),
+            )
 
 
 class DatabaseTokens:

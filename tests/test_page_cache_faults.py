@@ -1,0 +1,115 @@
+"""A Redis outage never fails a page: readers and the admin login are answered, quickly."""
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+
+from articles.cache import backends
+from tests.factories import make_article, make_image
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def use_redis_at(settings, url):
+    backends._down_until.clear()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "articles.cache.backends.DegradingRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    caches["default"]  # noqa: B018 - the backend is built here, not inside the timed requests
+
+
+@pytest.fixture
+def story(settings):
+    settings.PAGE_CACHE = True
+    photo = make_image(caption="Flooded square")
+    return make_article(headline="River floods", body=f"Text.\n\n[[image {photo.key}]]\n")
+
+
+def reader_urls(story):
+    return [
+        reverse("articles:home"),
+        story.get_absolute_url(),
+        story.section.get_absolute_url(),
+        reverse("articles:feed_rss"),
+    ]
+
+
+def test_redis_on_a_closed_port_serves_readers_uncached_and_logs_it(
+    client, settings, story, caplog
+):
+    use_redis_at(settings, f"redis://127.0.0.1:{free_port()}/0")
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="articles.cache"):
+        for url in reader_urls(story) * 2:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert response.get("X-Page-Cache") is None  # neither hit nor stored
+    assert time.monotonic() - started < 5
+    assert "unreachable" in caplog.text
+
+
+def test_admin_login_works_while_redis_is_down(client, settings, story, django_user_model):
+    django_user_model.objects.create_superuser("chief", "chief@example.com", "pw")
+    use_redis_at(settings, f"redis://127.0.0.1:{free_port()}/0")
+    login = reverse("admin:login")
+    assert client.get(login).status_code == 200
+    response = client.post(login, {"username": "chief", "password": "pw", "next": "/admin/"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    change = reverse("admin:articles_article_change", args=[story.pk])
+    assert client.get(change).status_code == 200  # "who has this open" lives in the cache
+
+
+def test_redis_that_never_answers_costs_one_short_wait_not_one_per_request(client, settings, story):
+    with socket.socket() as silent:  # accepts connections (the kernel's backlog), never replies
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        use_redis_at(settings, f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+        started = time.monotonic()
+        for url in reader_urls(story) * 3:
+            assert client.get(url).status_code == 200, url
+        elapsed = time.monotonic() - started
+    # Without timeouts each cache call would wait for the socket's default, forever here; with
+    # them but no pause after an error, each of the ~5 calls a page makes would wait 0.25 s.
+    assert elapsed < 2.5, elapsed
+
+
+def test_production_settings_give_redis_short_timeouts():
+    code = (
+        "import django; django.setup(); from django.core.cache import caches;"
+        "print(caches['default']._options)"
+    )
+    env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/0", "DEBUG": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    options = result.stdout.strip()
+    assert "'socket_connect_timeout': 0.25" in options, result.stderr
+    assert "'socket_timeout': 0.25" in options
+
+
+def test_a_write_while_redis_is_down_is_logged_as_not_invalidated(settings, story, caplog):
+    use_redis_at(settings, f"redis://127.0.0.1:{free_port()}/0")
+    with caplog.at_level(logging.ERROR, logger="articles.cache"):
+        story.headline = "River floods, updated"
+        story.save()
+    assert "not renewed" in caplog.text
