@@ -1,9 +1,10 @@
 """Gunicorn defaults for Newsroom: `gunicorn -c gunicorn.conf.py newsroom.wsgi`.
 
 Every value can be overridden by an environment variable (or gunicorn's own command line).
-Without REDIS_URL the page cache lives in process memory, so one worker process with threads
-serves everything (its cache stays coherent with editors' saves); with Redis, several worker
-processes (and several machines) share one cache.
+Without REDIS_URL the cache lives in process memory, so one worker process with threads serves
+everything: the page cache would be right with several (its version tokens are in the database),
+but other cached values, such as "who has this article open", would not be shared. With Redis,
+several worker processes (and several machines) share one cache.
 """
 
 import multiprocessing
@@ -12,7 +13,7 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 _cpus = multiprocessing.cpu_count()
-# One process is needed only to keep a process-local cache coherent: with Redis, or with every
+# One process is needed only to share a process-local cache's values: with Redis, or with every
 # cache off (CACHE_DISABLED, as the benchmark's uncached run), workers are processes.
 _cache_disabled = os.environ.get("CACHE_DISABLED", "").strip().lower() in {"1", "true", "yes", "on"}
 _shared_cache = bool(os.environ.get("REDIS_URL")) or _cache_disabled

@@ -34,7 +34,7 @@ class DegradingRedisCacheClient(RedisCacheClient):
         if until is not None:
             if time.monotonic() < until:
                 return default
-            del _down_until[self._name]
+            _down_until.pop(self._name, None)
         try:
             result = operation(*args)
         except RedisError as error:

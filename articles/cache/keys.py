@@ -94,12 +94,13 @@ def canonical_query(url_name, query):
 
 def canonicalise(request, url_name):
     """Rewrite ``request`` to its canonical form and return its page key, or None."""
-    query = canonical_query(url_name, request.GET)
+    query = canonical_query(url_name, request.GET) if request.META.get("QUERY_STRING") else ""
     if query is None:
         return None
     host = canonical_host(request)
     request.META["HTTP_HOST"] = host
-    request.META["QUERY_STRING"] = query
-    request.GET = QueryDict(query)
+    if query != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = query
+        request.GET = QueryDict(query)
     location = f"{request.scheme}://{host}{request.path}?{query}"
     return PREFIX + hashlib.sha256(location.encode()).hexdigest()

@@ -21,12 +21,13 @@ second machine) the tokens must live somewhere they all share:
 a single read, however many dependencies the page has.
 """
 
+import functools
 import logging
 import secrets
 
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
@@ -97,8 +98,24 @@ class DatabaseTokens:
         return entry, (None if entry is None else self.read([EPOCH])[EPOCH])
 
     def read(self, names):
-        found = dict(PageToken.objects.filter(name__in=list(names)).values_list("name", "value"))
+        # Every page-cache hit runs this. Through the ORM (queryset, compiler) it was two
+        # thirds of a hit's time and made a hit slower than a trivial view; the statement
+        # is built once from the model's own table and columns.
+        names = list(names)
+        with connection.cursor() as cursor:
+            cursor.execute(self.select(len(names)), names)
+            found = dict(cursor.fetchall())
         return {name: found.get(name, self.NEVER_CHANGED) for name in names}
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def select(count):
+        quote, meta = connection.ops.quote_name, PageToken._meta
+        columns = [quote(meta.get_field(field).column) for field in ("name", "value")]
+        return (
+            f"SELECT {columns[0]}, {columns[1]} FROM {quote(meta.db_table)}"
+            f" WHERE {columns[0]} IN ({', '.join(['%s'] * count)})"
+        )
 
     current = read
 
