@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_tag_newest_article_index'),
+        ('articles', '0007_notification_preferences'),
     ]
 
     operations = [
