@@ -12,7 +12,6 @@ article, bring photo files, or run as a dry run always take the one-by-one path.
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from articles.cache.invalidation import invalidate_all_pages
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -67,9 +66,9 @@ def _import_chunk(importer, raws):
             importer.people.discard()
             created = [importer.import_file(raw, parsed) for _, raw, parsed in fast]
         else:
+            # Drafts only, which readers do not see: the page cache needs no renewal here
+            # (bulk writes that readers see call cache.invalidation.invalidate_all_pages()).
             importer.people.commit()
-            if importer.options.status == Article.Status.PUBLISHED:
-                invalidate_all_pages()  # bulk_create sends no signals
         for (index, _, _), result in zip(fast, created, strict=True):
             results[index] = result
     for index, entry in enumerate(results):
