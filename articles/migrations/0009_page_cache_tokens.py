@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_notification_preferences'),
+        ('articles', '0008_security_log'),
     ]
 
     operations = [
