@@ -68,7 +68,7 @@ def reader_url_name(path):
     return _reader_url_name(get_urlconf(settings.ROOT_URLCONF), path)
 
 
-@functools.lru_cache(maxsize=4096)  # bounded: paths are what clients send
+@functools.lru_cache(maxsize=1024)  # bounded: paths are what clients send (gunicorn: < 4 KB)
 def _reader_url_name(urlconf, path):
     # Resolving was a fifth of a hit's time; a path's URL name never changes while running.
     try:
