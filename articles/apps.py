@@ -10,6 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from articles.cache import invalidation
         from articles.security import events
+        from articles.images import cleanup
         from articles.workflow.roles import sync_roles_after_migrate
 
         # Connected after django.contrib.auth's handler (auth is listed first), so the
@@ -19,3 +20,4 @@ class ArticlesConfig(AppConfig):
         )
         invalidation.connect()  # page-cache invalidation
         events.connect()  # sign-ins, failures and lockouts into the security log
+        cleanup.connect()  # stored files follow their rows

@@ -215,8 +215,45 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+
+def s3_photo_storage(environ):
+    """STORAGES["default"] for an S3-compatible bucket (django-storages), from AWS_* variables.
+
+    Objects are private: no ACL is sent (the bucket's owner-only default applies), and any URL
+    the storage itself makes is presigned and short-lived. Readers never get those: photos
+    reach them only as renditions through our own signed, gated addresses (articles/images/).
+    """
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+            # Unset keys leave boto3 its own chain (instance role, ~/.aws, ...).
+            "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            "location": environ.get("AWS_LOCATION", ""),
+            # "path" for servers without per-bucket host names (SeaweedFS, MinIO); else auto.
+            "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # As on disk: saving under a name that exists picks a new name, never overwrites.
+            "file_overwrite": False,
+        },
+    }
+
+
+# Photos (originals, renditions, portraits) on the local disk under MEDIA_ROOT, or in a bucket
+# when AWS_STORAGE_BUCKET_NAME is set; the code reaches them through the storage API only.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    PHOTO_STORAGE = s3_photo_storage(os.environ)
+else:
+    PHOTO_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": PHOTO_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

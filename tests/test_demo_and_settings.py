@@ -22,17 +22,17 @@ def snapshot():
     }
 
 
-def test_demo_command_loads_content_and_is_idempotent(settings, media_root, capsys):
+def test_demo_command_loads_content_and_is_idempotent(settings, stored_files, capsys):
     settings.DEBUG = True
     call_command("load_demo")
     first = snapshot()
     printed = capsys.readouterr().out
     assert "editor" in printed and "newsroom-editor" in printed
     assert len(first["articles"]) == 1
-    assert sorted(p.name for p in (media_root / "originals").iterdir()) == [
-        "pbbrest4-demo.jpg",
-        "pbfrm3bc-demo.jpg",
-        "pbhawk2a-demo.jpg",
+    assert stored_files("originals/") == [
+        "originals/pbbrest4-demo.jpg",
+        "originals/pbfrm3bc-demo.jpg",
+        "originals/pbhawk2a-demo.jpg",
     ]
     call_command("load_demo")
     assert snapshot() == first

@@ -29,10 +29,6 @@ def post_upload(client, upload, **fields):
     return client.post(reverse(ADD_URL), data)
 
 
-def stored_files(media_root):
-    return [path for path in media_root.rglob("*") if path.is_file()] if media_root.exists() else []
-
-
 def png_bomb_bytes():
     """A tiny PNG whose header claims 20,000 x 20,000 pixels (400 megapixels)."""
     buffer = BytesIO()
@@ -50,16 +46,16 @@ def png_bomb_bytes():
     ids=["not-an-image", "truncated-jpeg", "decompression-bomb"],
 )
 def test_bad_upload_is_refused_with_a_clear_message_and_no_file_left(
-    superuser_client, media_root, name, content, message
+    superuser_client, stored_files, name, content, message
 ):
     response = post_upload(superuser_client, SimpleUploadedFile(name, content))
     assert response.status_code == 200
     assertContains(response, message)
     assert Image.objects.count() == 0
-    assert stored_files(media_root) == []
+    assert stored_files() == []
 
 
-def test_good_upload_stores_dimensions_uploader_and_unguessable_name(superuser_client, media_root):
+def test_good_upload_stores_dimensions_uploader_and_unguessable_name(superuser_client):
     response = post_upload(superuser_client, make_upload("my-holiday.jpg", width=640, height=480))
     assert response.status_code == 302
     image = Image.objects.get()

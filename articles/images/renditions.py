@@ -216,9 +216,13 @@ def portrait_url(author):
     )
 
 
+def portrait_name(author):
+    return f"renditions/portraits/{signature(author.slug, author.portrait.name)}.jpg"
+
+
 def portrait_file(author):
     """The stored name of the author's square JPEG portrait, made on first request."""
-    name = f"renditions/portraits/{signature(author.slug, author.portrait.name)}.jpg"
+    name = portrait_name(author)
     storage = author.portrait.storage
     if not storage.exists(name):
         with author.portrait.open("rb") as handle, PILImage.open(handle) as source:
