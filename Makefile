@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=1
 
-.PHONY: run test install browser-deps lint serve-production clean
+.PHONY: run test test-s3 install browser-deps lint serve-production clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ run: install
 
 test: install
 	$(BIN)/pytest
+
+# The photo tests again with photos in an S3 bucket (a SeaweedFS server the tests start).
+PHOTO_TESTS := tests/test_renditions.py tests/test_image_library.py tests/test_preview_photos.py \
+	tests/test_fixtures_roundtrip.py tests/test_importer.py tests/test_demo_and_settings.py \
+	tests/test_no_leaks.py tests/test_feeds_sitemaps.py
+test-s3: install
+	PHOTO_STORAGE=s3 $(BIN)/pytest $(PHOTO_TESTS)
 
 # Browser tests need Debian's chromium and axe-core (npm); .ci/run installs both.
 browser-deps:

@@ -46,6 +46,22 @@ def media_root(request, settings, tmp_path):
 
 
 @pytest.fixture
+def bucket(settings, s3_server):
+    """Photos in the test bucket for this test, whatever PHOTO_STORAGE says; ``keys()`` lists
+    this test's objects as boto3 sees them, not through Django."""
+    settings.STORAGES = s3_storages(settings, s3_server)
+    prefix = settings.STORAGES["default"]["OPTIONS"]["location"] + "/"
+
+    class Bucket:
+        server = s3_server
+
+        def keys(self, folder=""):
+            return [key.removeprefix(prefix) for key in s3_server.keys(prefix + folder)]
+
+    return Bucket()
+
+
+@pytest.fixture
 def stored_files():
     """Every file name in the photo storage (disk or bucket), for 'nothing was left' checks."""
     from django.core.files.storage import default_storage
