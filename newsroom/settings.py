@@ -224,7 +224,7 @@ def s3_photo_storage(environ):
     reach them only as renditions through our own signed, gated addresses (articles/images/).
     """
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "newsroom.storage.PhotoStorage",  # S3Storage, reading in one request
         "OPTIONS": {
             "bucket_name": environ["AWS_STORAGE_BUCKET_NAME"],
             "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,

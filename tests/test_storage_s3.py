@@ -145,9 +145,20 @@ def test_settings_put_photos_in_the_bucket_only_when_one_is_named():
         AWS_SECRET_ACCESS_KEY="secret",
         AWS_S3_REGION_NAME="eu-central-1",
     )
-    assert chosen["class"] == "S3Storage"
+    assert chosen["class"] == "PhotoStorage"  # django-storages' S3Storage, one GET per read
     options = chosen["options"]
     assert options["bucket_name"] == "photos" and options["region_name"] == "eu-central-1"
     assert options["endpoint_url"] == "https://s3.example.net"
     assert options["default_acl"] is None and options["querystring_auth"] is True
     assert options["file_overwrite"] is False
+
+
+def test_reading_a_missing_object_says_the_file_does_not_exist(bucket):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("originals/kept.jpg", ContentFile(b"\xff\xd8 bytes"))
+    with default_storage.open(name) as stored:
+        assert stored.read() == b"\xff\xd8 bytes" and stored.size == 8
+    with pytest.raises(FileNotFoundError):
+        default_storage.open("originals/never-uploaded.jpg")
