@@ -4,12 +4,21 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from PIL import Image as PILImage
 from pytest_django.asserts import assertContains
 
+from articles.images import renditions
 from articles.models import Image
-from tests.factories import jpeg_bytes, make_photographer, make_upload
+from tests.factories import (
+    jpeg_bytes,
+    make_article,
+    make_author,
+    make_image,
+    make_photographer,
+    make_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +139,41 @@ def test_upload_prefills_credit_from_xmp_when_there_is_no_exif(superuser_client)
     image = Image.objects.get()
     assert image.credit == "Maria Lens"
     assert image.caption == "Harvest in Minsk Region"
+
+
+def test_deleting_a_photo_removes_its_original_and_renditions(
+    client, stored_files, django_capture_on_commit_callbacks
+):
+    image = make_image()
+    article = make_article(hero_image=image)
+    for spec in ("width-480.jpg", "fill-480x270.webp"):
+        assert client.get(renditions.rendition_url(image, spec)).status_code == 200
+    assert len(stored_files()) == 3
+    article.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
+    assert stored_files() == []
+
+
+def test_a_delete_rolled_back_keeps_the_files(stored_files):
+    image = make_image()
+    pk = image.pk
+    with pytest.raises(RuntimeError), transaction.atomic():
+        image.delete()
+        raise RuntimeError("the desk's request failed half-way")
+    assert stored_files() == [image.file.name]
+    assert Image.objects.filter(pk=pk).exists()
+
+
+def test_deleting_an_author_removes_the_portrait_and_its_square_copy(
+    client, stored_files, django_capture_on_commit_callbacks
+):
+    author = make_author(slug="ann", name="Ann")
+    author.portrait = make_upload("ann.jpg", width=600, height=900)
+    author.save()
+    make_article(authors=[author]).delete()
+    assert client.get(renditions.portrait_url(author)).status_code == 200
+    assert len(stored_files()) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        author.delete()
+    assert stored_files() == []
