@@ -9,8 +9,8 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles.cache import invalidation
-        from articles.security import events
         from articles.images import cleanup
+        from articles.security import events
         from articles.workflow.roles import sync_roles_after_migrate
 
         # Connected after django.contrib.auth's handler (auth is listed first), so the
