@@ -19,7 +19,7 @@ ACCESS_KEY = "newsroom-tests"
 SECRET_KEY = "newsroom-tests-secret-key-0123456789"
 REGION = "us-east-1"
 BUCKET = "newsroom-photos"
-START_SECONDS = 60
+START_SECONDS = 45
 
 # Every port weed server opens, as its flags name them; gRPC ports are set too because their
 # default (HTTP port + 10000) may be taken, or past 65535 for a high free port.
@@ -77,7 +77,7 @@ class S3Server:
     region: str = REGION
     bucket: str = BUCKET
 
-    def client(self):
+    def client(self, **config):
         import boto3
         from botocore.config import Config
 
@@ -87,7 +87,7 @@ class S3Server:
             aws_access_key_id=self.access_key,
             aws_secret_access_key=self.secret_key,
             region_name=self.region,
-            config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"),
+            config=Config(s3={"addressing_style": "path"}, signature_version="s3v4", **config),
         )
 
     def environ(self):
@@ -120,18 +120,41 @@ class S3Server:
                 self.process.wait()
 
 
-def start(folder):
-    """Start weed server -s3 in ``folder``, wait until its S3 API answers, create the bucket."""
+class DidNotStart(RuntimeError):
+    """weed ran but its server did not come up: a failure to look into, not a skip."""
+
+
+def start(folder, attempts=3):
+    """Start weed server -s3 in ``folder``, wait until its S3 API answers, create the bucket.
+
+    Raises Unavailable (tests skip) only when the binary is missing or cannot run; a server
+    that exits (say, another process took a chosen port first) is tried again on new ports,
+    and DidNotStart fails the tests after ``attempts``.
+    """
     binary = weed_binary()
     folder = Path(folder)
-    (folder / "data").mkdir(parents=True, exist_ok=True)
     config = folder / "s3.json"
     identity = {
         "name": "newsroom",
         "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
         "actions": ["Admin", "Read", "Write", "List", "Tagging"],
     }
+    folder.mkdir(parents=True, exist_ok=True)
     config.write_text(json.dumps({"identities": [identity]}))
+    for attempt in range(1, attempts + 1):
+        server = _launch(binary, folder / f"try-{attempt}", config)
+        try:
+            _create_bucket_when_ready(server)
+            return server
+        except DidNotStart:
+            server.stop()
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _launch(binary, folder, config):
+    (folder / "data").mkdir(parents=True)
     ports = dict(zip(PORT_FLAGS, free_ports(len(PORT_FLAGS)), strict=True))
     command = [
         binary,
@@ -153,13 +176,7 @@ def start(folder):
         process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, cwd=folder, start_new_session=True
         )
-    server = S3Server(f"http://127.0.0.1:{ports['s3.port']}", process, log_path)
-    try:
-        _create_bucket_when_ready(server)
-    except Unavailable:
-        server.stop()
-        raise
-    return server
+    return S3Server(f"http://127.0.0.1:{ports['s3.port']}", process, log_path)
 
 
 def _create_bucket_when_ready(server):
@@ -170,14 +187,16 @@ def _create_bucket_when_ready(server):
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             tail = server.log_path.read_text(errors="replace")[-2000:]
-            raise Unavailable(f"weed server exited with {server.process.returncode}: {tail}")
+            raise DidNotStart(f"weed server exited with {server.process.returncode}: {tail}")
         try:
-            _create_bucket(server.client(), server.bucket)
+            # Short timeouts: a port someone else holds may accept and never answer.
+            probe = server.client(connect_timeout=2, read_timeout=5, retries={"max_attempts": 1})
+            _create_bucket(probe, server.bucket)
             return
         except (BotoCoreError, ClientError) as error:
             last_error = error
             time.sleep(0.5)
-    raise Unavailable(f"weed server did not answer S3 within {START_SECONDS}s: {last_error}")
+    raise DidNotStart(f"weed server did not answer S3 within {START_SECONDS}s: {last_error}")
 
 
 def _create_bucket(client, bucket):
