@@ -10,6 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from articles.cache import invalidation
         from articles.images import cleanup
+        from articles.search.sqlite import restore_index_after_migrate
         from articles.security import events
         from articles.workflow.roles import sync_roles_after_migrate
 
@@ -17,6 +18,10 @@ class ArticlesConfig(AppConfig):
         # permissions exist by the time the groups are given them.
         post_migrate.connect(
             sync_roles_after_migrate, sender=self, dispatch_uid="articles.sync_roles"
+        )
+        # A later migration that rebuilds the articles table drops the search index's triggers.
+        post_migrate.connect(
+            restore_index_after_migrate, sender=self, dispatch_uid="articles.search_index"
         )
         invalidation.connect()  # page-cache invalidation
         events.connect()  # sign-ins, failures and lockouts into the security log

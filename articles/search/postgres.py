@@ -11,28 +11,15 @@ Results carry ``rank`` only. The page highlights the rows it shows with articles
 than the rest of the query, for output the page never showed.
 """
 
-import re
-
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
 
 from articles.models import Article
+from articles.search.terms import search_terms
 
 CONFIG = "english"
-MAX_QUERY_CHARS = 200
-MAX_TERMS = 8
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def search_terms(query):
-    """The distinct words of a query (case-insensitive), capped in length and number."""
-    unique = {}
-    for word in WORD.findall((query or "")[:MAX_QUERY_CHARS]):
-        if len(word) > 1 or word.isdigit():
-            unique.setdefault(word.casefold(), word)
-    return list(unique.values())[:MAX_TERMS]
 
 
 def stems(terms):

@@ -1,95 +1,81 @@
-"""Reader search over published articles: portable, ranked, and safe for any input.
+"""Reader search over published articles: one entry point, ranked, highlighted, safe for any input.
 
-The query is reduced to at most a few plain words before it reaches the database, so SQL,
-HTML or a 10,000-character paste simply match nothing (or the words inside them).
+The query is reduced to at most a few plain words (articles.search.terms) before it reaches the
+database, so SQL, HTML, search operators or a 10,000-character paste simply match nothing (or
+the words inside them). The same words, with the stems the database matched, are highlighted.
 """
 
 import re
 from html import unescape
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from articles.models import Article
+from articles.search import portable
+from articles.search.terms import MAX_QUERY_CHARS, MAX_TERMS, search_terms, term_pattern
 
-MAX_QUERY_CHARS = 200
-MAX_TERMS = 8
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_TERMS",
+    "highlight",
+    "highlight_terms",
+    "search_articles",
+    "search_terms",
+    "snippet",
+]
 SNIPPET_CHARS = 220
 BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|figure)>", re.IGNORECASE)
 TAG = re.compile(r"<[^>]*>")
-WORD = re.compile(r"\w+", re.UNICODE)
-# Where a word is found decides its weight: headline over standfirst over body.
-WEIGHTS = (("headline", 5), ("standfirst", 3), ("body", 1))
-
-
-def search_terms(query):
-    """The distinct words of a query (case-insensitive), capped in length and number."""
-    words = WORD.findall((query or "")[:MAX_QUERY_CHARS])
-    unique = {}
-    for word in words:
-        if len(word) > 1 or word.isdigit():
-            unique.setdefault(word.casefold(), word)
-    return list(unique.values())[:MAX_TERMS]
 
 
 def search_articles(query, *, now=None):
     """Published articles matching every word of the query, best first.
 
-    PostgreSQL uses its full-text index (articles.search.postgres); other databases the
-    portable substring search below. Both take and return the same things.
+    PostgreSQL uses its full-text index (articles.search.postgres), SQLite its FTS5 index
+    (articles.search.sqlite), any other database the portable substring search. All take
+    and return the same things: a QuerySet of published articles, each with a ``rank``.
     """
     if connection.vendor == "postgresql":
-        from articles.search import postgres as search_postgres
+        from articles.search import postgres
 
-        return search_postgres.search_articles(query, now=now)
-    return portable_search_articles(query, now=now)
+        return postgres.search_articles(query, now=now)
+    if connection.vendor == "sqlite":
+        from articles.search import sqlite
+
+        return sqlite.search_articles(query, now=now)
+    return portable.search_articles(query, now=now)
 
 
 def highlight_terms(query):
-    """The words to mark in results: the query's own, and on PostgreSQL also their stems,
-    so that "flooded", which finds "Floods", marks it too."""
-    terms = search_terms(query)
-    if terms and connection.vendor == "postgresql":
-        from articles.search import postgres as search_postgres
-
-        return terms + [stem for stem in search_postgres.stems(terms) if stem not in terms]
-    return terms
-
-
-def portable_search_articles(query, *, now=None):
-    """Published articles containing every word of the query, best matches first."""
+    """The words to mark in results: the query's own (``search_terms``, as matched) and the
+    stems the database matched them by, so that "flooded", which finds "Floods", marks it."""
     terms = search_terms(query)
     if not terms:
-        return Article.objects.none()
-    articles = Article.objects.published(now=now)
-    rank = Value(0)
-    for term in terms:
-        articles = articles.filter(
-            Q(headline__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
-        )
-        for field, weight in WEIGHTS:
-            rank = rank + Case(
-                When(**{f"{field}__icontains": term}, then=Value(weight)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-    return articles.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+        return terms
+    if connection.vendor == "postgresql":
+        from articles.search import postgres
 
+        found = postgres.stems(terms)
+    elif connection.vendor == "sqlite":
+        from articles.search import sqlite
 
-def _pattern(terms):
-    return re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+        found = sqlite.stems(terms)
+    else:
+        found = []
+    folded = {term.casefold() for term in terms}
+    return terms + [stem for stem in dict.fromkeys(found) if stem not in folded]
 
 
 def highlight(text, terms):
-    """Escape ``text`` and wrap every occurrence of a term in <mark>."""
+    """Escape ``text`` and wrap every occurrence of a term in <mark>, whatever its case or
+    accents (SQLite's index folds Latin diacritics, so "cafe" finds and marks "Café")."""
     text = str(text or "")
     if not terms:
         return escape(text)
     pieces = []
     position = 0
-    for match in _pattern(terms).finditer(text):
+    for match in term_pattern(terms).finditer(text):
         pieces.append(escape(text[position : match.start()]))
         pieces.append(f"<mark>{escape(match.group(0))}</mark>")
         position = match.end()
@@ -123,7 +109,7 @@ def snippet(html, terms, length=SNIPPET_CHARS):
         return ""
     match = None
     if terms:
-        text, match = _first_match(blocks, _pattern(terms)) or (text, None)
+        text, match = _first_match(blocks, term_pattern(terms)) or (text, None)
     start = 0
     if match and match.end() > length - 20:
         start = max(text.rfind(" ", 0, max(match.start() - length // 3, 0)) + 1, 0)
