@@ -125,3 +125,23 @@ def test_search_snippet_shows_an_ampersand_as_readers_wrote_it(client):
     response = client.get("/search/?q=railway")
     assertContains(response, "Potash &amp; <mark>railway</mark> deals were signed in Minsk.")
     assertNotContains(response, "&amp;amp;")
+
+
+def test_words_joined_by_an_underscore_are_found_and_marked_as_two_words(client):
+    make_article(headline="Rail way opens", body="First.\n\nThe way by rail is short.")
+    response = client.get("/search/", {"q": "rail_way"})
+    assertContains(response, "1 result for “rail_way”")
+    assertContains(response, "<mark>Rail</mark> <mark>way</mark> opens")
+
+
+def test_highlight_marks_a_word_whatever_its_case_and_accents():
+    assert highlight("Café CRÈME", ["cafe", "crème"]) == "<mark>Café</mark> <mark>CRÈME</mark>"
+    assert highlight("Минск", ["минск"]) == "<mark>Минск</mark>"
+
+
+def test_portable_search_matches_inside_words_and_only_live_articles():
+    from articles.search import portable
+
+    live = make_article(headline="Railways of Europe")
+    make_article(headline="Railways draft", status=Article.Status.DRAFT)
+    assert list(portable.search_articles("ailway")) == [live]

@@ -4,9 +4,11 @@ The index (migration 0007) is an FTS5 table over headline, standfirst and body k
 triggers on articles_article. Words are Porter-stemmed and folded (unicode61 with
 ``remove_diacritics 2``), so "flooded" finds "Floods" and "cafe" finds "Café"; each word also
 matches as a prefix ("rail" finds "railway"), as on PostgreSQL. Every word must match. Ranked
-by bm25 with column weights headline 10 > standfirst 4 > body 1, in the spirit of PostgreSQL's
-A > B > C (bm25 saturates repeated words, so one standfirst hit outweighs any number in the
-body, as with ts_rank). What differs from PostgreSQL is listed in tests/test_search_parity.py.
+by bm25 with column weights headline 10 > standfirst 4 > body 1, like PostgreSQL's A > B > C;
+bm25 adds the weighted counts up before saturating them, so a body that repeats a word many
+times can outrank a single standfirst mention (one bm25 call: a call per column would keep
+the columns apart, at three times the cost). What differs from PostgreSQL is declared in
+tests/test_search_parity.py.
 
 The query never reaches FTS5 as syntax: each word of ``search_terms`` (letters and digits
 only) becomes a quoted prefix string, so AND, OR, NEAR, NOT, quotes and stars are words.
@@ -86,16 +88,24 @@ def restore_index(connection):
     articles_article drops its triggers: the index would silently stop following writes.
     Run after every ``migrate`` (articles.apps); a no-op while the triggers are in place.
     """
+    missing = missing_triggers(connection)
+    if not missing:
+        return False
     with connection.cursor() as cursor:
-        cursor.execute("SELECT type, name FROM sqlite_master WHERE name LIKE %s", [f"{TABLE}%"])
-        present = {name for _, name in cursor.fetchall()}
-        if TABLE not in present or set(TRIGGERS) <= present:
-            return False  # not migrated this far (or unmigrated back), or nothing to mend
-        for name, sql in TRIGGERS.items():
-            if name not in present:
-                cursor.execute(sql)
+        for name in missing:
+            cursor.execute(TRIGGERS[name])
         cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
     return True
+
+
+def missing_triggers(connection):
+    """The index's triggers absent from the database; none when there is no index to keep."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE %s", [f"{TABLE}%"])
+        present = {name for (name,) in cursor.fetchall()}
+    if TABLE not in present:
+        return []  # not migrated this far, or migrated back
+    return sorted(set(TRIGGERS) - present)
 
 
 def restore_index_after_migrate(sender, using, **kwargs):
