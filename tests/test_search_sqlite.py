@@ -156,3 +156,17 @@ def test_index_follows_writes_after_a_migration_rebuilds_the_table():
         with connection.schema_editor() as editor:
             editor.alter_field(Article, wider, old)
         sqlite.restore_index(connection)
+
+
+@pytest.mark.parametrize("row_by_row_up_to", [0, 1000], ids=["gate-from-index", "row-by-row"])
+def test_both_ways_of_reading_the_gate_rank_the_same_live_articles(monkeypatch, row_by_row_up_to):
+    monkeypatch.setattr(sqlite, "ROW_BY_ROW_UP_TO", row_by_row_up_to)
+    older = make_article(headline="Harbour reopens", body="The harbour.")
+    newer = make_article(headline="Harbour reopens", body="The harbour.")
+    Article.objects.filter(pk=newer.pk).update(published_at=older.published_at + timedelta(1))
+    in_body = make_article(headline="Coast", body="A harbour wall.")
+    make_article(headline="Harbour plan", status=Article.Status.DRAFT)
+    results = sqlite.search_articles("harbour", now=older.published_at + timedelta(2))
+    assert results.count() == 3
+    assert list(results) == [newer, older, in_body]
+    assert list(results[1:]) == [older, in_body] and results[0] == newer
