@@ -52,7 +52,7 @@ def on_sqlite(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0006_tag_newest_article_index")]
+    dependencies = [("articles", "0008_security_log")]
 
     operations = [
         migrations.RunPython(on_sqlite(CREATE), on_sqlite(DROP), elidable=False),
