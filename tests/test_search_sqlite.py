@@ -12,7 +12,7 @@ from pytest_django.asserts import assertContains
 from articles.importer import Importer, ImportOptions, RawFile, import_many
 from articles.models import Article
 from articles.search import sqlite
-from tests.factories import make_article
+from tests.factories import make_article, make_section
 
 pytestmark = [
     pytest.mark.django_db,
@@ -62,7 +62,7 @@ def test_index_follows_bulk_writes_and_the_importer():
         ]
     )
     results = import_many(
-        Importer(ImportOptions(status=Article.Status.PUBLISHED)),
+        Importer(ImportOptions(status=Article.Status.PUBLISHED, section=make_section())),
         [RawFile(name="potash.txt", data=raw.encode())],
     )
     assert [result.failed for result in results] == [False]
