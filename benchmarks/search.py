@@ -36,9 +36,6 @@ def arguments():
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=40, help="timed runs per query and search")
     parser.add_argument("--keep", help="use (and keep) this SQLite file; generated if missing")
-    parser.add_argument(
-        "--mmap", type=int, default=0, help="PRAGMA mmap_size in MB for the measured connection"
-    )
     return parser.parse_args()
 
 
@@ -96,16 +93,8 @@ def main():
         return run
 
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off needs the manifest
-    if args.mmap:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA mmap_size = {args.mmap * 1024 * 1024}")
     client = Client()
-    print(
-        f"{Article.objects.published().count()} published articles, SQLite, {database}, "
-        f"mmap_size {args.mmap} MB"
-    )
+    print(f"{Article.objects.published().count()} published articles, SQLite, {database}")
     print(
         f"{'query':34} {'results':>7} | {'portable p50':>12} {'p99':>7} | "
         f"{'FTS5 p50':>8} {'p99':>6} | {'ratio':>6} | {'page p50':>8} {'p99':>6}"
