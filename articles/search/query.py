@@ -33,8 +33,10 @@ def search_articles(query, *, now=None):
     """Published articles matching every word of the query, best first.
 
     PostgreSQL uses its full-text index (articles.search.postgres), SQLite its FTS5 index
-    (articles.search.sqlite), any other database the portable substring search. All take
-    and return the same things: a QuerySet of published articles, each with a ``rank``.
+    (articles.search.sqlite), any other database the portable substring search. All take the
+    same arguments and give published articles, each with a ``rank`` (higher is better), in
+    something Paginator pages: a QuerySet, or on SQLite ``RankedArticles``, which ranks from the
+    index and reads rows for the page shown only.
     """
     if connection.vendor == "postgresql":
         from articles.search import postgres
