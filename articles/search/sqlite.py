@@ -45,7 +45,6 @@ AFTER UPDATE OF {COLUMNS} ON articles_article BEGIN
     INSERT INTO {TABLE}(rowid, {COLUMNS}) VALUES (new.id, {NEW});
 END""",
 }
-_porter = stemmer("porter")  # the algorithm of FTS5's porter tokenizer
 
 
 def match_expression(terms):
@@ -58,7 +57,9 @@ def match_expression(terms):
 
 def stems(terms):
     """The Porter stems FTS5 matches the terms by: 'flooded' -> 'flood' (for highlighting)."""
-    return _porter.stemWords([term.casefold() for term in terms])
+    # The algorithm of FTS5's porter tokenizer; a stemmer per call, as one keeps state while
+    # it works and requests may run in threads.
+    return stemmer("porter").stemWords([term.casefold() for term in terms])
 
 
 def search_articles(query, *, now=None):
