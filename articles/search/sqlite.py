@@ -1,6 +1,6 @@
 """Reader search on SQLite: FTS5 full-text, ranked; same interface as articles.search.postgres.
 
-The index (migration 0009_search_fts) is an FTS5 table over headline, standfirst and body, kept by
+The index (migration 0010_search_fts) is an FTS5 table over headline, standfirst and body, kept by
 triggers on articles_article. Words are Porter-stemmed and folded (unicode61 with
 ``remove_diacritics 2``), so "flooded" finds "Floods" and "cafe" finds "Café"; each word also
 matches as a prefix ("rail" finds "railway"), as on PostgreSQL. Every word must match. Ranked
@@ -26,7 +26,7 @@ WEIGHTS = (10.0, 4.0, 1.0)  # headline, standfirst, body: the table's column ord
 # read from its index at once. Chosen from the two ends measured at 10,000 articles (200
 # matches: 1 ms row by row, 5-20 ms from the index; 9,500: the reverse, 4x apart).
 ROW_BY_ROW_UP_TO = 1000
-# Statements that (re)create the triggers; migration 0009_search_fts holds the first, frozen copy.
+# Statements that (re)create the triggers; migration 0010_search_fts holds the first, frozen copy.
 COLUMNS = "headline, standfirst, body"
 NEW = "new.headline, new.standfirst, new.body"
 OLD = "old.headline, old.standfirst, old.body"

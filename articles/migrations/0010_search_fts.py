@@ -52,7 +52,7 @@ def on_sqlite(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0008_security_log")]
+    dependencies = [("articles", "0009_page_cache_tokens")]
 
     operations = [
         migrations.RunPython(on_sqlite(CREATE), on_sqlite(DROP), elidable=False),
