@@ -1,9 +1,14 @@
-"""Body text: Markdown with photo references, rendered and sanitised once at save time.
+"""Body text: sanitised HTML from the rich-text editor, with photos as empty figure slots.
 
-A photo is placed on a line of its own as ``[[image KEY]]``. The stored HTML keeps that
-reference as an empty ``<figure data-image="KEY">`` slot; ``insert_figures`` fills the slot
-from the image's current caption and credit when the page is rendered, so editing a credit
-in the library shows everywhere without re-saving articles, and no request parses Markdown.
+Writers type in a ProseMirror editor (django-prose-editor); the browser posts HTML. A photo
+is stored as an empty ``<figure data-image="KEY"></figure>`` slot; ``insert_figures`` fills
+the slot from the image's current caption and credit when the page is rendered, so editing
+a credit in the library shows everywhere without re-saving articles.
+
+``clean_body`` is the one gate for what may be stored: nh3 with ``ALLOWED_TAGS``, and photo
+slots rebuilt from their key alone, so no caption, image or attribute typed into a figure
+survives. ``markdown_to_html`` is the former Markdown format, kept for the data migration
+that converted stored bodies and for older test data.
 """
 
 import re
@@ -15,8 +20,12 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-IMAGE_LINE = re.compile(r"^[ \t]*\[\[\s*image\s+([A-Za-z0-9_-]+)\s*\]\][ \t]*$", re.MULTILINE)
-FIGURE_SLOT = re.compile(r'<figure data-image="([A-Za-z0-9_-]+)"></figure>')
+KEY = r"[A-Za-z0-9_-]+"
+FIGURE_SLOT = re.compile(rf'<figure data-image="({KEY})"></figure>')
+# Any figure after sanitising (nh3 leaves well-formed, unnested markup): a slot if it names a
+# photo, otherwise only its text stays.
+ANY_FIGURE = re.compile(r"<figure(?P<attrs>[^>]*)>(?P<inner>.*?)</figure>", re.DOTALL)
+FIGURE_KEY = re.compile(rf'\sdata-image="({KEY})"')
 
 ALLOWED_TAGS = {
     "p",
@@ -46,25 +55,48 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "figure": {"data-image"},
 }
+_URL_SCHEMES = {"http", "https", "mailto"}
+_LINK_REL = "noopener noreferrer nofollow"
+# Empty paragraphs are what the editor leaves for a blank line; readers need none of them.
+_EMPTY_BLOCK = re.compile(r"<p>(?:\s|<br>)*</p>")
+
+# The former Markdown format's photo line, for converting old bodies only.
+_MARKDOWN_IMAGE_LINE = re.compile(rf"^[ \t]*\[\[\s*image\s+({KEY})\s*\]\][ \t]*\r?$", re.MULTILINE)
 
 
-def normalise_newlines(text):
-    """Browsers submit textareas with CRLF; everything here reads lines ending in LF."""
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+def clean_body(html):
+    """Editor HTML -> what may be stored and shown: allowed tags only, photos as empty slots."""
+    if not html or not html.strip():
+        return ""
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        link_rel=_LINK_REL,
+        url_schemes=_URL_SCHEMES,
+    )
+
+    def figure(match):
+        key = FIGURE_KEY.search(match.group("attrs"))
+        return f'<figure data-image="{key.group(1)}"></figure>' if key else match.group("inner")
+
+    cleaned = ANY_FIGURE.sub(figure, cleaned)
+    return _EMPTY_BLOCK.sub("", cleaned).strip()
+
+
+render_body = clean_body  # what Article.save() stores as body_html
 
 
 def image_references(body):
-    """[(line number, key)] for every photo reference in the body, in order."""
-    body = normalise_newlines(body)
-    references = []
-    for match in IMAGE_LINE.finditer(body or ""):
-        line_number = body.count("\n", 0, match.start()) + 1
-        references.append((line_number, match.group(1)))
-    return references
+    """[(position, key)] for every photo placed in the body, in order (position from 1)."""
+    return [
+        (position, match.group(1))
+        for position, match in enumerate(FIGURE_SLOT.finditer(clean_body(body)), start=1)
+    ]
 
 
 def validate_image_references(body):
-    """Raise a ValidationError naming each line whose photo is not in the library."""
+    """Raise a ValidationError naming each placed photo that is not in the library."""
     from articles.models import Image
 
     references = image_references(body)
@@ -73,36 +105,41 @@ def validate_image_references(body):
     )
     errors = [
         ValidationError(
-            "Line %(line)s: there is no photo %(key)s in the image library.",
+            "Photo %(position)s in the text (%(key)s) is not in the image library: "
+            "remove it and insert one from the library.",
             code="unknown_image",
-            params={"line": line, "key": key},
+            params={"position": position, "key": key},
         )
-        for line, key in references
+        for position, key in references
         if key not in known
     ]
     if errors:
         raise ValidationError(errors)
 
 
-def render_body(body):
-    """Markdown source -> sanitised HTML with empty figure slots for photos."""
+def markdown_to_html(body):
+    """The former Markdown body format -> stored HTML (the data migration's converter)."""
     if not body:
         return ""
-    body = normalise_newlines(body)
-    # Protect photo lines from Markdown as opaque paragraphs, then turn them into slots
-    # after sanitising, so no HTML a writer types can pose as a slot.
+    # Photo lines become opaque paragraphs before Markdown and slots after sanitising, so
+    # no HTML typed in the old format can pose as a slot.
     nonce = secrets.token_hex(8)
-    source = IMAGE_LINE.sub(lambda m: f"\n\nphoto{nonce}{m.group(1)}\n\n", body)
+    source = _MARKDOWN_IMAGE_LINE.sub(lambda m: f"\n\nphoto{nonce}{m.group(1)}\n\n", body)
     html = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
     html = nh3.clean(
         html,
         tags=ALLOWED_TAGS - {"figure"},
         attributes={k: v for k, v in ALLOWED_ATTRIBUTES.items() if k != "figure"},
-        link_rel="noopener noreferrer nofollow",
-        url_schemes={"http", "https", "mailto"},
+        link_rel=_LINK_REL,
+        url_schemes=_URL_SCHEMES,
     )
-    slot = re.compile(rf"<p>photo{nonce}([A-Za-z0-9_-]+)</p>")
+    slot = re.compile(rf"<p>photo{nonce}({KEY})</p>")
     return slot.sub(lambda m: f'<figure data-image="{m.group(1)}"></figure>', html)
+
+
+def looks_like_html(body):
+    """True for bodies in the editor's format; old Markdown bodies start with text."""
+    return (body or "").lstrip().startswith("<")
 
 
 def insert_figures(body_html, images_by_key, template="articles/includes/figure.html"):

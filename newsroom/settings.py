@@ -8,7 +8,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from django.forms import Script
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_prose_editor",  # the article body's rich-text editor (its JS ships in the package)
     "articles",
 ]
 
@@ -298,7 +301,8 @@ NEWSROOM_SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        # The nonce is sent only on pages that use it: the article editor's import map.
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         # style="..." attributes (admin thumbnails) carry no script; <style> stays blocked.
         "style-src-attr": ["'unsafe-inline'"],
@@ -311,6 +315,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# The article body editor: django-prose-editor's ProseMirror build plus our module, which
+# adds photos from the library (articles/static/articles/admin/body-editor.js).
+DJANGO_PROSE_EDITOR_PRESETS = {
+    "newsroom": [
+        Script("django_prose_editor/editor.js", type="module"),
+        Script("articles/admin/body-editor.js", type="module"),
+    ],
+}
+
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

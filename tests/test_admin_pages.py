@@ -90,7 +90,7 @@ def test_article_search_finds_body_text(superuser_client, newsroom):
     assert "Unrelated story" not in response.content.decode()
 
 
-def test_article_form_refuses_unknown_photo_and_names_the_line(superuser_client):
+def test_article_form_refuses_unknown_photo_and_names_its_place(superuser_client):
     section = make_section()
     author = make_author()
     response = superuser_client.post(
@@ -99,7 +99,7 @@ def test_article_form_refuses_unknown_photo_and_names_the_line(superuser_client)
             "headline": "New story",
             "slug": "new-story",
             "standfirst": "Lead.",
-            "body": "Para.\n\n[[image zzzzzzzz]]",
+            "body": '<p>Para.</p><figure data-image="zzzzzzzz"></figure>',
             "section": section.pk,
             "tags": "",
             "bylines-TOTAL_FORMS": "1",
@@ -110,7 +110,7 @@ def test_article_form_refuses_unknown_photo_and_names_the_line(superuser_client)
             "image_uses-INITIAL_FORMS": "0",
         },
     )
-    assertContains(response, "Line 3: there is no photo zzzzzzzz in the image library.")
+    assertContains(response, "Photo 1 in the text (zzzzzzzz) is not in the image library")
     assert not Article.objects.filter(slug="new-story").exists()
 
 
@@ -123,7 +123,10 @@ def test_saving_an_article_in_the_admin_records_its_body_photos(superuser_client
             "headline": "Photo story",
             "slug": "photo-story",
             "standfirst": "Lead.",
-            "body": f"[[image {second.key}]]\n\nText.\n\n[[image {first.key}]]",
+            "body": (
+                f'<figure data-image="{second.key}"></figure><p>Text.</p>'
+                f'<figure data-image="{first.key}"></figure>'
+            ),
             "section": section.pk,
             "tags": "Belarus, china",
             "bylines-TOTAL_FORMS": "1",

@@ -136,7 +136,7 @@ def test_changing_a_photo_credit_shows_at_once_and_leaves_other_pages_cached(
     client, any_cache, story, bystander, django_assert_num_queries
 ):
     agency = make_image(credit_text="AFP", caption="Crowds on the bridge")
-    story.body += f"\n\n[[image {agency.key}]]\n"
+    story.body += f'<figure data-image="{agency.key}"></figure>'
     story.save()
     sync_body_images(article=story)
     page(client, story.get_absolute_url()), page(client, bystander.get_absolute_url())

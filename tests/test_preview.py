@@ -47,7 +47,7 @@ def test_authors_preview_their_own_article_and_nobody_else_does(
 
 def test_preview_of_live_article_shows_the_pending_changes(client, writer, editor):
     article = own_article(writer, status=S.PUBLISHED, published_at=timezone.now())
-    content = revisions.snapshot(article) | {"body": "Proposed **new** text."}
+    content = revisions.snapshot(article) | {"body": "<p>Proposed <strong>new</strong> text.</p>"}
     revisions.save_pending(article, content, user=writer)
     client.force_login(editor)
     assertContains(client.get(preview_url(article)), "Proposed <strong>new</strong> text.")
@@ -140,7 +140,7 @@ def test_preview_of_pending_changes_shows_their_byline_tags_and_photos(client, e
         live,
         revisions.snapshot(live)
         | {
-            "body": f"Changed text.\n\n[[image {photo.key}]]",
+            "body": f'<p>Changed text.</p><figure data-image="{photo.key}"></figure>',
             "authors": [new_author.pk],
             "tags": ["Energy"],
             "images": [photo.key],

@@ -75,7 +75,7 @@ def test_restore_brings_back_exact_content_authors_order_and_tags_as_a_new_revis
 
 
 def test_second_save_from_the_same_version_is_refused_and_keeps_both_texts(client, editor):
-    article = make_article(status=S.DRAFT, body="Original text.")
+    article = make_article(status=S.DRAFT, body="<p>Original text.</p>")
     first_form = article_form_data(article, body="Alice's text.")
     second_form = article_form_data(article, body="Bob's text.")
     client.force_login(editor)
@@ -95,7 +95,7 @@ def test_second_save_from_the_same_version_is_refused_and_keeps_both_texts(clien
     article.refresh_from_db()
     assert article.body == "Bob's text."
     assert [r.content["body"] for r in article.revisions.order_by("number")] == [
-        "Original text.",
+        "<p>Original text.</p>",
         "Alice's text.",
         "Bob's text.",
     ]
@@ -115,7 +115,7 @@ def test_change_page_shows_who_last_edited_and_who_else_has_it_open(client, writ
 
 def test_writers_edit_of_published_article_waits_until_an_editor_publishes(client, writer, editor):
     article = own_article(
-        writer, status=S.PUBLISHED, published_at=timezone.now(), body="Live text."
+        writer, status=S.PUBLISHED, published_at=timezone.now(), body="<p>Live text.</p>"
     )
     co_author = make_author(name="Co Author")
     client.force_login(writer)
@@ -125,7 +125,7 @@ def test_writers_edit_of_published_article_waits_until_an_editor_publishes(clien
     assert client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert article.has_unpublished_changes
-    assert article.body == "Live text."
+    assert article.body == "<p>Live text.</p>"
     client.logout()
     assertContains(client.get(article.get_absolute_url()), "Live text.")
     assertNotContains(client.get(article.get_absolute_url()), "Proposed text.")

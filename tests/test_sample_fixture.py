@@ -25,8 +25,12 @@ def sample(db):
     return Article.objects.for_listing().get(slug=SLUG)
 
 
+BLOCK = re.compile(r"<(h2|p)>(.*?)</\1>|<figure data-image=\"[^\"]+\"></figure>", re.DOTALL)
+
+
 def body_blocks(article):
-    return [block for block in article.body.split("\n\n") if block.strip()]
+    """(tag, text) for each heading, paragraph and photo of the stored HTML body, in order."""
+    return [(m.group(1) or "figure", m.group(2) or "") for m in BLOCK.finditer(article.body)]
 
 
 def test_sample_is_posted_at_its_original_minsk_time(sample):
@@ -42,13 +46,13 @@ def test_sample_keeps_headline_standfirst_and_intro(sample):
         "The comprehensive and all-weather strategic partnership established between "
         "Belarus and China allows expanding our co-operation"
     )
-    assert body_blocks(sample)[0].startswith("Our liaison is based on mutual respect")
+    assert body_blocks(sample)[0][1].startswith("Our liaison is based on mutual respect")
 
 
 def test_sample_has_four_subheadings_and_fourteen_paragraphs(sample):
     blocks = body_blocks(sample)
-    headings = [block[3:] for block in blocks if block.startswith("## ")]
-    paragraphs = [b for b in blocks if not b.startswith("## ") and not b.startswith("[[image")]
+    headings = [text for tag, text in blocks if tag == "h2"]
+    paragraphs = [text for tag, text in blocks if tag == "p"]
     assert headings == SUBHEADINGS
     assert len(paragraphs) == 14
     assert paragraphs[-1].startswith("Piotr Petrovsky concludes")

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from articles.admin.editor import BodyEditorWidget
 from articles.models import Article, ArticleAuthor, Correction, Revision
-from articles.rendering import normalise_newlines, validate_image_references
+from articles.rendering import clean_body, validate_image_references
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -29,7 +30,7 @@ class ArticleAdminForm(forms.ModelForm):
         widgets = {
             "headline": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "standfirst": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
-            "body": forms.Textarea(attrs={"rows": 30, "class": "vLargeTextField body-source"}),
+            "body": BodyEditorWidget(attrs={"rows": 30, "class": "body-source"}),
         }
 
     version_seen = forms.IntegerField(
@@ -47,8 +48,7 @@ class ArticleAdminForm(forms.ModelForm):
                 self.initial["tags"] = list(pending["tags"])
 
     def clean_body(self):
-        # Browsers send a textarea with CRLF line endings; the body is stored with LF.
-        body = normalise_newlines(self.cleaned_data["body"])
+        body = clean_body(self.cleaned_data["body"])
         validate_image_references(body)
         return body
 

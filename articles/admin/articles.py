@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from articles.admin.article_forms import ArticleAdminForm, BylineForm, WorkflowActionForm
 from articles.admin.article_workflow import WorkflowAdminMixin
+from articles.admin.editor import EditorAdminMixin
 from articles.admin.widgets import TagChoiceField
 from articles.models import Article, ArticleAuthor, ArticleImage, Section
 from articles.services import articles as services
@@ -39,7 +40,7 @@ class BodyPhotoInline(admin.TabularInline):
     can_delete = False
     fields = ["position", "thumbnail", "reference", "credit"]
     readonly_fields = fields
-    verbose_name_plural = "Photos in the body (from its [[image KEY]] lines)"
+    verbose_name_plural = "Photos in the text (placed with 'Insert photo')"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -66,7 +67,7 @@ class BodyPhotoInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(EditorAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     action_form = WorkflowActionForm
     actions = ["publish_selected", "unpublish_selected"]

@@ -15,7 +15,7 @@ from .loader import (
     ImportResult,
     RawFile,
 )
-from .markup import body_markdown, escape_markdown
+from .markup import body_html
 from .parser import Paragraph, ParsedArticle, Photo, RawArticleError, Subheading, parse_raw_article
 from .people import name_key
 from .sources import MAX_RAW_BYTES, decode_raw, iter_raw_files, photos_by_number, source_key_for
@@ -36,9 +36,8 @@ __all__ = [
     "RawArticleError",
     "RawFile",
     "Subheading",
-    "body_markdown",
+    "body_html",
     "decode_raw",
-    "escape_markdown",
     "import_many",
     "iter_raw_files",
     "name_key",

@@ -22,7 +22,7 @@ from articles.models import (
 from articles.rendering import render_body
 
 from .loader import CREATED, FAILED, ImportResult, resolve_tags
-from .markup import body_markdown
+from .markup import body_html
 from .parser import RawArticleError
 from .slugs import unique_article_slugs
 
@@ -97,7 +97,7 @@ def _create_all(importer, fast):
     slugs = unique_article_slugs([parsed.headline for _, _, parsed in fast])
     articles = []
     for (_, raw, parsed), photos, slug in zip(fast, images, slugs, strict=True):
-        body = body_markdown(parsed.blocks, [image.key for image in photos])
+        body = body_html(parsed.blocks, [image.key for image in photos])
         posted = timezone.make_aware(parsed.posted)
         articles.append(
             Article(

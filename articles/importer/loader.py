@@ -16,7 +16,7 @@ from articles.services.articles import check_may_change
 from articles.workflow import revisions
 from articles.workflow import transitions as workflow
 
-from .markup import body_markdown
+from .markup import body_html
 from .parser import RawArticleError, parse_raw_article
 from .people import PeopleIndex
 from .slugs import unique_article_slugs
@@ -131,7 +131,7 @@ class Importer:
         fields = {
             "headline": parsed.headline,
             "standfirst": parsed.standfirst,
-            "body": body_markdown(parsed.blocks, keys),
+            "body": body_html(parsed.blocks, keys),
             "published_at": timezone.make_aware(parsed.posted),
             "hero_image_id": images[0].pk if parsed.photos else None,
         }

@@ -174,8 +174,8 @@ class Article(models.Model):
         "body",
         blank=True,
         help_text=(
-            "Markdown. '## ' starts a subheading, '> ' a quote. Place a library photo on a line "
-            "of its own with [[image KEY]]."
+            "Write as in a word processor: headings, quotes, lists and links come from the "
+            "toolbar; 'Insert photo' places a photo from the library."
         ),
     )
     body_html = models.TextField("body (rendered)", blank=True, editable=False)

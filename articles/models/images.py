@@ -75,7 +75,7 @@ class Image(models.Model):
         unique=True,
         default=new_image_key,
         editable=False,
-        help_text="Place the photo in an article body with [[image KEY]] on its own line.",
+        help_text="Identifies the photo; writers place it with the editor's Insert photo button.",
     )
     file = models.ImageField(
         "file",

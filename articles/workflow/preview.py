@@ -27,7 +27,7 @@ from articles.reader.selectors import (
     share_image_url,
     without_hero_slot,
 )
-from articles.rendering import insert_figures, render_body
+from articles.rendering import clean_body, image_references, insert_figures, render_body
 from articles.security.events import Kind, record_security_event
 from articles.workflow import revisions
 from articles.workflow import transitions as workflow
@@ -96,9 +96,33 @@ def preview_article(pk) -> Article:
     return article
 
 
+def preview_unsaved(pk, *, headline: str, standfirst: str, body: str) -> Article:
+    """The article with the text still in the writer's form: the editor's live preview.
+
+    Byline and tags are the saved (or pending) ones; the photos are those the unsaved body
+    places. Nothing is written.
+    """
+    article = preview_article(pk)
+    pending = article.pending_content or {
+        "authors": [author.pk for author in article.byline_authors],
+        "tags": [tag.name for tag in article.tags.all()],
+    }
+    article.headline = headline.strip() or article.headline
+    article.standfirst = standfirst.strip()
+    article.body = clean_body(body)
+    article.body_html = article.body
+    article.pending_content = {
+        **pending,
+        "images": list(dict.fromkeys(key for _, key in image_references(article.body))),
+    }
+    return article
+
+
 @never_cache
 def render_preview(request, article: Article) -> HttpResponse:
-    response = render(request, "articles/article_detail.html", reader_context(article, request))
+    """Every preview carries the "Preview — not published" banner, whatever its state."""
+    context = {**reader_context(article, request), "is_preview": True}
+    response = render(request, "articles/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"  # the share token must not leak onwards
     # Photos of an unpublished article are refused to strangers; this browser may see them.

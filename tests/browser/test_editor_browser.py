@@ -1,0 +1,52 @@
+"""A writer types an article in the real admin editor: formatting from buttons and shortcuts,
+stored as sanitised HTML, shown to readers as typed."""
+
+import pytest
+
+from articles.models import Article
+from tests.browser.admin_support import body_editor, log_in, with_password
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def wanda(writer):
+    return with_password(writer)
+
+
+def test_writer_types_a_formatted_body_and_readers_get_it(live_server, page, wanda, screenshots):
+    log_in(page, live_server, wanda)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_label("Headline").fill("Bridges over the Svislach")
+    editor = body_editor(page)
+    editor.click()
+    page.keyboard.type("The city opened its ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("new bridge")
+    page.keyboard.press("Control+b")
+    page.keyboard.type(" on Monday.")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+Alt+2")
+    page.keyboard.type("Traffic")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Drivers waited ")
+    page.keyboard.press("Control+i")
+    page.keyboard.type("for years")
+    page.keyboard.press("Control+i")
+    page.keyboard.type(".")
+    page.keyboard.press("Enter")
+    page.keyboard.type("A quote from the mayor.")
+    page.get_by_title("Blockquote").click()
+    page.screenshot(path=str(screenshots / "editor-typing-desktop.png"), full_page=True)
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_url("**/change/")
+
+    article = Article.objects.get(headline="Bridges over the Svislach")
+    assert article.body == (
+        "<p>The city opened its <strong>new bridge</strong> on Monday.</p>"
+        "<h2>Traffic</h2><p>Drivers waited <em>for years</em>.</p>"
+        "<blockquote><p>A quote from the mayor.</p></blockquote>"
+    )
+    # The editor shows the saved text back formatted, not as markup.
+    assert body_editor(page).locator("h2").inner_text() == "Traffic"
+    assert body_editor(page).locator("strong").inner_text() == "new bridge"
