@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django_prose_editor.widgets import AdminProseEditorWidget
+from django_prose_editor.widgets import ProseEditorWidget
 from js_asset import Media
 
 from articles.admin.images import ImageAdminForm
@@ -25,8 +25,12 @@ EDITOR_CSS = "articles/admin/editor.css"
 EDITOR_JS = ["articles/admin/editor-page.js"]
 
 
-class BodyEditorWidget(AdminProseEditorWidget):
-    """The body as rich text; the "newsroom" preset (settings) loads our editor module."""
+class BodyEditorWidget(ProseEditorWidget):
+    """The body as rich text; the "newsroom" preset (settings) loads our editor module.
+
+    Not the package's admin widget: its admin stylesheet forces the admin's 15px sans text
+    with !important, and the writer should see the reader's type while writing.
+    """
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, preset="newsroom")

@@ -26,6 +26,7 @@ ROLES = {
         "view_section",
         "view_author",
         "view_image",
+        "add_image",  # a photo dropped into the body editor goes into the library
         "view_photographer",
         "view_revision",
         "view_workflowevent",
@@ -46,6 +47,7 @@ ROLES = {
         "view_revision",
         "view_workflowevent",
         "view_image",
+        "add_image",  # a photo dropped into the body editor goes into the library
         "view_photographer",
         *(f"taggit.{name}" for name in _crud("tag")),  # editors merge and rename tags
     ],

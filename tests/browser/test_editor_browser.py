@@ -50,3 +50,30 @@ def test_writer_types_a_formatted_body_and_readers_get_it(live_server, page, wan
     # The editor shows the saved text back formatted, not as markup.
     assert body_editor(page).locator("h2").inner_text() == "Traffic"
     assert body_editor(page).locator("strong").inner_text() == "new bridge"
+
+
+PARTS = ["p", "h2", "blockquote p"]
+STYLE = """el => {
+  const s = getComputedStyle(el)
+  return [s.fontFamily, s.fontSize, s.lineHeight, s.fontWeight, s.fontStyle]
+}"""
+
+
+def test_the_text_looks_while_typing_as_readers_will_see_it(live_server, page, wanda):
+    from tests.factories import make_article
+
+    article = make_article(
+        body="<p>Paragraph.</p><h2>Heading</h2><blockquote><p>Quote.</p></blockquote>",
+        status=Article.Status.DRAFT,
+        published_at=None,
+        authors=[wanda.author_profile],
+        created_by=wanda,
+    )
+    log_in(page, live_server, wanda)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/preview/")
+    reader = page.locator(".story__body")
+    shown = {selector: reader.locator(selector).first.evaluate(STYLE) for selector in PARTS}
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    editor = body_editor(page)
+    typed = {selector: editor.locator(selector).first.evaluate(STYLE) for selector in PARTS}
+    assert typed == shown

@@ -168,10 +168,15 @@ export const NewsPhoto = Node.create({
     }
   },
 
-  addMenuItems({ buttons, menu }) {
+  addMenuItems({ menu }) {
     const config = this.options.config
-    const button = buttons.material("add_photo_alternate", "Insert photo")
-    button.append(element("span", { className: "editor-button-label" }, "Insert photo"))
+    // Labelled in words, not only an icon: the one button every writer needs to find.
+    const button = element(
+      "span",
+      { className: "prose-menubar__button editor-insert-photo", title: "Insert photo", role: "button" },
+      element("span", { className: "material-icons", ariaHidden: "true" }, "add_photo_alternate"),
+      element("span", { className: "editor-button-label" }, "Insert photo"),
+    )
     menu.defineItem({
       name: "insertPhoto",
       groups: "photo",
