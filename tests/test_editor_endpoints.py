@@ -1,0 +1,119 @@
+"""What the body editor asks the server: library search, uploads and the live preview.
+Each answers only staff with the right permission, and bad input gets a reason, not a 500."""
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Article, Image
+from tests.factories import make_article, make_image, make_photographer, make_upload
+from tests.workflow_support import own_article
+
+pytestmark = pytest.mark.django_db
+PHOTOS = "admin:articles_article_editor_photos"
+UPLOAD = "admin:articles_article_editor_upload"
+
+
+def preview_url(article):
+    return reverse("admin:articles_article_editor_preview", args=[article.pk])
+
+
+def test_writer_finds_photos_by_caption_credit_and_tag(client, writer):
+    bogush = make_photographer(name="Pavel Bogush")
+    bridge = make_image(caption="The new bridge at dusk", photographer=bogush)
+    bridge.tags.add("Svislach")
+    agency = make_image(caption="Harvest", credit_text="BelTA")
+    client.force_login(writer)
+
+    def found(query):
+        response = client.get(reverse(PHOTOS), {"q": query})
+        return [photo["key"] for photo in response.json()["photos"]]
+
+    assert found("bridge") == [bridge.key]
+    assert found("bogush") == [bridge.key]
+    assert found("svislach") == [bridge.key]
+    assert found("belta") == [agency.key]
+    assert found("nothing-like-this") == []
+    assert set(found("")) == {bridge.key, agency.key}
+    described = client.get(reverse(PHOTOS), {"keys": bridge.key}).json()["photos"]
+    assert described == [
+        {
+            "key": bridge.key,
+            "caption": "The new bridge at dusk",
+            "alt": bridge.alt_text,
+            "credit": "Pavel Bogush",
+            "thumbnail": reverse("admin:articles_image_thumbnail", args=[bridge.pk]),
+            "needs_photo": False,
+            "change_url": reverse("admin:articles_image_change", args=[bridge.pk]),
+        }
+    ]
+
+
+def test_the_library_is_closed_to_strangers_and_staff_without_permission(client, django_user_model):
+    assert client.get(reverse(PHOTOS)).status_code == 302  # to the admin login
+    nobody = django_user_model.objects.create_user("nobody", is_staff=True)
+    client.force_login(nobody)
+    assert client.get(reverse(PHOTOS)).status_code == 403
+    assert client.post(reverse(UPLOAD), {"file": make_upload()}).status_code == 403
+
+
+def test_writer_uploads_a_photo_and_gets_it_back_described(client, writer):
+    client.force_login(writer)
+    response = client.post(reverse(UPLOAD), {"file": make_upload("bridge.jpg")})
+    assert response.status_code == 201
+    photo = Image.objects.get()
+    assert response.json()["photo"]["key"] == photo.key
+    assert photo.uploaded_by == writer
+    assert photo.file and not photo.is_placeholder
+
+
+def test_an_upload_that_is_not_a_photo_is_refused_with_the_reason(client, writer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(writer)
+    bad = SimpleUploadedFile("notes.jpg", b"plain text", content_type="image/jpeg")
+    response = client.post(reverse(UPLOAD), {"file": bad})
+    assert response.status_code == 400
+    assert response.json()["errors"]
+    assert client.post(reverse(UPLOAD), {}).json() == {"errors": ["Choose a photo file to upload."]}
+    assert client.get(reverse(UPLOAD)).status_code == 405
+    assert not Image.objects.exists()
+
+
+def test_live_preview_renders_the_unsaved_text_and_saves_nothing(client, writer):
+    article = own_article(writer, status=Article.Status.DRAFT, body="<p>Saved text.</p>")
+    photo = make_image(caption="Placed but unsaved")
+    client.force_login(writer)
+    response = client.post(
+        preview_url(article),
+        {
+            "headline": "Unsaved headline",
+            "standfirst": "Unsaved lead.",
+            "body": f'<p>Unsaved <script>x</script>text.</p><figure data-image="{photo.key}"></figure>',
+        },
+    )
+    assertContains(response, "Preview — not published")
+    assertContains(response, '<h1 class="story__headline">Unsaved headline</h1>')
+    assertContains(response, "<p>Unsaved text.</p>")
+    assertContains(response, "Placed but unsaved")
+    assertNotContains(response, "<script>x")
+    assert response["Cache-Control"].startswith("max-age=0")
+    article.refresh_from_db()
+    assert (article.headline, article.body) != ("Unsaved headline", "<p>Unsaved text.</p>")
+    assert article.body == "<p>Saved text.</p>"
+
+
+def test_live_preview_is_refused_to_other_writers_and_to_get(client, writer, other_writer):
+    article = own_article(writer, status=Article.Status.DRAFT)
+    client.force_login(other_writer)
+    assert client.post(preview_url(article), {"body": "<p>x</p>"}).status_code == 403
+    client.force_login(writer)
+    assert client.get(preview_url(article)).status_code == 405
+
+
+def test_existing_previews_carry_the_not_published_banner(client, editor):
+    article = make_article(status=Article.Status.DRAFT, published_at=None)
+    client.force_login(editor)
+    response = client.get(reverse("admin:articles_article_preview", args=[article.pk]))
+    assertContains(response, "Preview — not published")
+    assertNotContains(client.get("/"), "Preview — not published")
