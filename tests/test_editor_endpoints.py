@@ -117,3 +117,20 @@ def test_existing_previews_carry_the_not_published_banner(client, editor):
     response = client.get(reverse("admin:articles_article_preview", args=[article.pk]))
     assertContains(response, "Preview — not published")
     assertNotContains(client.get("/"), "Preview — not published")
+
+
+def test_workflow_sits_at_the_top_of_the_form_with_the_latest_comment(client, writer, editor):
+    from articles.workflow import transitions as workflow
+
+    article = own_article(writer, status=Article.Status.IN_REVIEW)
+    workflow.apply_transition(
+        article, "request_changes", user=editor, comment="Name the bridge's architect."
+    )
+    client.force_login(writer)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    panel = page.index('class="workflow-panel"')
+    assert panel < page.index('name="_transition" value="submit"') < page.index('id="id_body"')
+    assert "Status: <span" in page and "Changes requested</span>" in page
+    assert "for 0\xa0minutes" in page
+    assert "&ldquo;Name the bridge&#x27;s architect.&rdquo;" in page
+    assert "edith, 0\xa0minutes ago (Request changes)" in page

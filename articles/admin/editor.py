@@ -18,7 +18,7 @@ from js_asset import Media
 from articles.admin.images import ImageAdminForm
 from articles.images import library
 from articles.models import Article
-from articles.workflow import preview
+from articles.workflow import desk, preview
 from articles.workflow import transitions as workflow
 
 EDITOR_CSS = "articles/admin/editor.css"
@@ -73,10 +73,12 @@ class EditorAdminMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The editor's import map is an inline script: it runs under this response's CSP nonce.
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
-        if obj is not None and preview.can_preview(obj, request.user):
-            context["live_preview_url"] = reverse(
-                "admin:articles_article_editor_preview", args=[obj.pk]
-            )
+        if obj is not None:
+            context.update(desk.state_summary(obj), status_label=self.status_label(obj))
+            if preview.can_preview(obj, request.user):
+                context["live_preview_url"] = reverse(
+                    "admin:articles_article_editor_preview", args=[obj.pk]
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def editor_photos_view(self, request):

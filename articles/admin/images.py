@@ -161,7 +161,7 @@ class ImageAdmin(admin.ModelAdmin):
     def caption_or_alt(self, image):
         return image.caption or image.alt_text or "(no caption)"
 
-    @admin.display(description="reference to paste in a body")
+    @admin.display(description="reference key")
     def reference(self, image):
         return format_html("<code>{}</code>", image.reference) if image.pk else "-"
 

@@ -189,7 +189,8 @@ class Image(models.Model):
 
     @property
     def reference(self):
-        return f"[[image {self.key}]]"
+        """How staff name the photo; writers never type it (the editor's chooser places it)."""
+        return self.key
 
 
 class Rendition(models.Model):

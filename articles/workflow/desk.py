@@ -4,7 +4,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from articles.models import Article, WorkflowEvent
-from articles.workflow.transitions import own_articles
+from articles.workflow.transitions import EVENT_LABELS, own_articles
 
 
 def _latest_event(transition):
@@ -54,3 +54,18 @@ def returned_to(user):
         )
         .order_by("returned_at")
     )
+
+
+def state_summary(article):
+    """For the top of the article form: since when it has been in its state, and the latest
+    comment left on a step (usually the editor's "what to change"), with the step's name."""
+    events = article.events.select_related("user").order_by("-created_at", "-id")
+    entered = events.filter(to_status=article.status).exclude(from_status=article.status).first()
+    commented = events.exclude(comment="").first()
+    return {
+        "state_since": entered.created_at if entered else article.created_at,
+        "latest_comment": commented,
+        "latest_comment_label": EVENT_LABELS.get(commented.transition, commented.transition)
+        if commented
+        else "",
+    }
