@@ -148,6 +148,7 @@ class BylineForm(forms.ModelForm):
     class Meta:
         model = ArticleAuthor
         fields = ["position", "author"]
+        widgets = {"position": forms.HiddenInput}  # set by dragging rows (byline-order.js)
 
     def __init__(self, *args, pending=False, **kwargs):
         self.pending = pending

@@ -25,7 +25,7 @@ class BylineInline(admin.TabularInline):
     autocomplete_fields = ["author"]
     fields = ["position", "author"]
     verbose_name = "author in the byline"
-    verbose_name_plural = "Byline (in order: lowest position first)"
+    verbose_name_plural = "Byline (drag the rows into order)"
 
     def get_extra(self, request, obj=None, **kwargs):
         pending = getattr(obj, "pending_content", None)

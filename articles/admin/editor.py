@@ -17,12 +17,13 @@ from js_asset import Media
 
 from articles.admin.images import ImageAdminForm
 from articles.images import library
-from articles.models import Article
+from articles.models import Article, Author
 from articles.workflow import desk, preview
 from articles.workflow import transitions as workflow
 
 EDITOR_CSS = "articles/admin/editor.css"
 EDITOR_JS = ["articles/admin/editor-page.js"]
+BYLINE_JS = "articles/admin/byline-order.js"
 
 
 class BodyEditorWidget(ProseEditorWidget):
@@ -47,7 +48,21 @@ class BodyEditorWidget(ProseEditorWidget):
 
 
 class EditorAdminMixin:
-    """Views behind the editor, each wrapped in ``admin_view`` and permission-checked."""
+    """Views behind the editor, each wrapped in ``admin_view`` and permission-checked; the
+    byline's drag-and-drop order and its default author."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=[BYLINE_JS])
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if prefix == "bylines" and obj.pk is None and request.method == "GET":
+            # A new article starts with the writer's own byline; on POST the row is data.
+            mine = Author.objects.filter(user=request.user).values_list("pk", flat=True).first()
+            if mine is not None:
+                kwargs["initial"] = [{"author": mine, "position": 0}]
+        return kwargs
 
     def get_urls(self):
         view = self.admin_site.admin_view
