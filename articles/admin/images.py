@@ -108,6 +108,11 @@ class ImageAdmin(admin.ModelAdmin):
         ("Upload", {"fields": ["uploaded_by", "uploaded_at"]}),
     ]
 
+    class Media:
+        # Click on the photo to set its focal point.
+        js = ["articles/admin/focal-point.js"]
+        css = {"all": ["articles/admin/focal-point.css"]}
+
     def get_queryset(self, request):
         return (
             super()
