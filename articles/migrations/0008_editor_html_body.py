@@ -31,7 +31,7 @@ def convert_bodies(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_tag_newest_article_index'),
+        ('articles', '0007_notification_preferences'),
     ]
 
     operations = [
