@@ -137,6 +137,20 @@ def markdown_to_html(body):
     return slot.sub(lambda m: f'<figure data-image="{m.group(1)}"></figure>', html)
 
 
+_BLOCK_END = re.compile(r"</(?:p|h[2-4]|li|blockquote|pre)>|<br>|<hr>")
+
+
+def body_text(body):
+    """The body as a person reads it, for diffs: paragraphs apart, photos as [photo KEY]."""
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    html = FIGURE_SLOT.sub(lambda m: f"\n\n[photo {m.group(1)}]\n\n", clean_body(body))
+    text = unescape(strip_tags(_BLOCK_END.sub("\n\n", html)))
+    return "\n\n".join(part.strip() for part in re.split(r"\n\s*\n", text) if part.strip())
+
+
 def looks_like_html(body):
     """True for bodies in the editor's format; old Markdown bodies start with text."""
     return (body or "").lstrip().startswith("<")

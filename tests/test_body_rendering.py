@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from articles.models import Article
 from articles.rendering import (
+    body_text,
     clean_body,
     insert_figures,
     markdown_to_html,
@@ -107,3 +108,11 @@ def test_saving_an_article_stores_sanitised_html():
     )
     article.refresh_from_db()
     assert article.body_html == "<h2>Sub</h2><p>Text </p>"
+
+
+def test_revision_diffs_read_the_body_as_words_not_markup():
+    text = body_text(
+        '<h2>Sub</h2><p>One &amp; <strong>two</strong>.</p><figure data-image="abc"></figure>'
+        "<ul><li><p>item</p></li></ul>"
+    )
+    assert text == "Sub\n\nOne & two.\n\n[photo abc]\n\nitem"

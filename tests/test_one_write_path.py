@@ -20,15 +20,14 @@ from tests.workflow_support import article_form_data, change_url, own_article
 S = Article.Status
 
 
-def crlf(*lines):
-    return "\r\n".join(lines)
-
-
-def test_photo_typed_mid_body_with_browser_line_endings_appears_on_the_page(client, editor):
+def test_photo_placed_mid_body_in_the_editor_appears_on_the_page(client, editor):
+    # What the rich-text editor submits (the browser test types it: test_editor_photos_browser).
     image = make_image(caption="The river at dawn", alt_text="A river")
     article = make_article(status=S.DRAFT)
     client.force_login(editor)
-    body = crlf("First paragraph.", "", f"[[image {image.key}]]", "", "Last paragraph.")
+    body = (
+        f'<p>First paragraph.</p><figure data-image="{image.key}"></figure><p>Last paragraph.</p>'
+    )
     assert (
         client.post(change_url(article), article_form_data(article, body=body)).status_code == 302
     )
@@ -37,17 +36,19 @@ def test_photo_typed_mid_body_with_browser_line_endings_appears_on_the_page(clie
     assert list(article.image_uses.values_list("image_id", flat=True)) == [image.pk]
     preview = client.get(reverse("admin:articles_article_preview", args=[article.pk]))
     assertContains(preview, "The river at dawn")
-    assertNotContains(preview, "[[image")
+    assertNotContains(preview, "data-image=")
 
 
-def test_mistyped_photo_key_mid_body_with_browser_line_endings_is_refused(client, editor):
-    article = make_article(status=S.DRAFT, body="Kept.")
+def test_unknown_photo_mid_body_is_refused(client, editor):
+    article = make_article(status=S.DRAFT, body="<p>Kept.</p>")
     client.force_login(editor)
-    body = crlf("First paragraph.", "", "[[image no-such-photo]]", "", "Last paragraph.")
+    body = (
+        '<p>First paragraph.</p><figure data-image="no-such-photo"></figure><p>Last paragraph.</p>'
+    )
     response = client.post(change_url(article), article_form_data(article, body=body))
-    assertContains(response, "Line 3: there is no photo no-such-photo in the image library.")
+    assertContains(response, "Photo 1 in the text (no-such-photo) is not in the image library")
     article.refresh_from_db()
-    assert article.body == "Kept."
+    assert article.body == "<p>Kept.</p>"
 
 
 def test_edit_form_of_a_live_article_with_pending_changes_offers_whole_tags(client, editor):

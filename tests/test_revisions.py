@@ -76,8 +76,8 @@ def test_restore_brings_back_exact_content_authors_order_and_tags_as_a_new_revis
 
 def test_second_save_from_the_same_version_is_refused_and_keeps_both_texts(client, editor):
     article = make_article(status=S.DRAFT, body="<p>Original text.</p>")
-    first_form = article_form_data(article, body="Alice's text.")
-    second_form = article_form_data(article, body="Bob's text.")
+    first_form = article_form_data(article, body="<p>Alice's text.</p>")
+    second_form = article_form_data(article, body="<p>Bob's text.</p>")
     client.force_login(editor)
     assert client.post(change_url(article), first_form).status_code == 302
     response = client.post(change_url(article), second_form)
@@ -88,16 +88,16 @@ def test_second_save_from_the_same_version_is_refused_and_keeps_both_texts(clien
     assertContains(client.get(revisions_url(article, a=1, b=2)), "<ins>Alice&#x27;s</ins> text.")
     assertContains(response, "Bob&#x27;s text.")
     article.refresh_from_db()
-    assert article.body == "Alice's text."
+    assert article.body == "<p>Alice's text.</p>"
     # Having seen the warning, saving again is a deliberate choice and is accepted.
     again = response.context["adminform"].form.data.copy()
     assert client.post(change_url(article), again).status_code == 302
     article.refresh_from_db()
-    assert article.body == "Bob's text."
+    assert article.body == "<p>Bob's text.</p>"
     assert [r.content["body"] for r in article.revisions.order_by("number")] == [
         "<p>Original text.</p>",
-        "Alice's text.",
-        "Bob's text.",
+        "<p>Alice's text.</p>",
+        "<p>Bob's text.</p>",
     ]
 
 

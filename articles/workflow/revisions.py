@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article, Author, Image, Revision, Section
-from articles.rendering import image_references
+from articles.rendering import body_text, image_references
 from articles.services import set_byline, sync_body_images
 
 TEXT_FIELDS = ["headline", "slug", "standfirst", "body", "seo_title", "seo_description"]
@@ -200,6 +200,8 @@ def _display(name: str, value, names: dict):
         return ", ".join(str(item) for item in value)
     if name in TIME_FIELDS:
         return timezone.localtime(parse_datetime(value)).strftime("%d.%m.%Y %H:%M:%S")
+    if name == "body":
+        return body_text(value)  # the words, not the editor's HTML
     return value
 
 
