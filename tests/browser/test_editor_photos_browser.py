@@ -59,10 +59,10 @@ def test_writer_inserts_a_library_photo_found_by_tag_with_the_chooser(
     page.keyboard.press("End")
     page.get_by_title("Insert photo").click()
     chooser = page.get_by_role("dialog", name="Insert photo")
+    chooser.get_by_text("2 photo(s)").wait_for()  # the newest photos, before any search
     assert chooser.locator(".photo-chooser__choice").count() == 2
     chooser.get_by_label("Search the photo library").fill("svislach")
-    chooser.locator(".photo-chooser__choice").first.wait_for()
-    page.wait_for_function("document.querySelectorAll('.photo-chooser__choice').length === 1")
+    chooser.get_by_text("1 photo(s)").wait_for()
     chooser.locator(".photo-chooser__choice img").wait_for()
     page.screenshot(path=str(screenshots / "editor-photo-chooser-desktop.png"), full_page=True)
     chooser.get_by_role("button", name="The new bridge at dusk").click()

@@ -62,10 +62,31 @@ def open_article(page, live_server, article):
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
 
 
+BODY = ".prose-editor .ProseMirror.story__body"
+
+
 def type_body(page, text):
-    """Type into the body as a writer does: with the keyboard, Enter for each new line."""
-    page.click("#id_body")
+    """Type into the rich-text body as a writer does: at the end, Enter for each new line."""
+    page.click(BODY)
     page.keyboard.press("Control+End")
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            page.keyboard.press("Enter")
+        page.keyboard.type(line)
+
+
+def insert_photo(page, search):
+    """The "Insert photo" button, a search in the library and a click on the thumbnail."""
+    page.get_by_title("Insert photo").click()
+    chooser = page.get_by_role("dialog", name="Insert photo")
+    chooser.get_by_label("Search the photo library").fill(search)
+    chooser.get_by_text("1 photo(s)").wait_for()
+    chooser.locator(".photo-chooser__choice").click()
+
+
+def replace_body(page, text):
+    page.click(BODY)
+    page.keyboard.press("Control+a")
     page.keyboard.type(text)
 
 
@@ -99,10 +120,13 @@ def test_a_story_with_a_photo_travels_from_writer_to_editor_to_reader(
     )
     writer = log_in(browser, live_server, "wanda")
     open_article(writer, live_server, article)
-    type_body(writer, f"The first will open in May.\n\n[[image {photo.key}]]\n\nTraffic eases.")
+    type_body(writer, "The first will open in May.")
+    insert_photo(writer, "river at dawn")
+    type_body(writer, "Traffic eases.")
     writer.click("input[name=_continue]")
     writer.wait_for_load_state("load")
     assert any("changed successfully" in m for m in messages(writer)), messages(writer)
+    assert list(article.images.all()) == [photo]
     writer.screenshot(path=str(screenshots / "desk-writer-editing.png"), full_page=True)
 
     preview = writer.context.new_page()
@@ -121,7 +145,7 @@ def test_a_story_with_a_photo_travels_from_writer_to_editor_to_reader(
     assert any("Changes requested" in m for m in messages(editor)), messages(editor)
 
     open_article(writer, live_server, article)
-    type_body(writer, "\n\nThe second is the Zhdanovichy bridge.")
+    type_body(writer, "\nThe second is the Zhdanovichy bridge.")
     press(writer, "Submit for review")
 
     open_article(editor, live_server, article)
@@ -245,16 +269,16 @@ def test_two_editors_on_one_story_see_each_other_and_the_second_save_is_refused(
     open_article(second, live_server, article)
     # The first page learns of the second at its next heartbeat.
     expect(first.locator(".others-here .others-names")).to_contain_text("wanda", timeout=20_000)
-    first.fill("#id_body", "Edith's text.")
+    replace_body(first, "Edith's text.")
     first.click("input[name=_continue]")
     first.wait_for_load_state("load")
-    second.fill("#id_body", "Wanda's text.")
+    replace_body(second, "Wanda's text.")
     second.click("input[name=_continue]")
     second.wait_for_load_state("load")
     assert "saved this article while you were editing it" in second.content()
-    assert second.input_value("#id_body") == "Wanda's text."  # nothing typed is lost
+    assert second.locator(BODY).inner_text() == "Wanda's text."  # nothing typed is lost
     article.refresh_from_db()
-    assert article.body == "Edith's text."
+    assert article.body == "<p>Edith's text.</p>"
     # Wanda leaves: Edith's page stops naming her within the presence window.
     second.context.close()
     expect(first.locator(".others-here")).to_be_hidden(timeout=40_000)

@@ -38,14 +38,9 @@ def test_photo_desk_clicks_on_the_photo_to_set_its_focal_point(
     assert "Focal point set" in page.locator(".focal-hint").inner_text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 defect 3 (the lead's): saving an existing photo fails in the upload "
-    "validator; remove this mark when that fix lands",
-)
 def test_the_clicked_focal_point_is_saved(live_server, page, photo_desk, photo):
     click_focal_point(page, live_server, photo_desk, photo)
     page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_selector(".messagelist .success", timeout=5000)
+    page.wait_for_selector(".messagelist .success")
     photo.refresh_from_db()
     assert abs(photo.focal_x - 0.75) < 0.02 and abs(photo.focal_y - 0.25) < 0.02
