@@ -36,6 +36,10 @@ def page(browser):
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    # Close every page first: their timers (presence, autosave, preview) would otherwise still
+    # be talking to the live server while the test database is flushed.
+    for open_page in context.pages:
+        open_page.close()
     context.close()
 
 

@@ -98,3 +98,26 @@ def test_ctrl_s_saves_and_continues_editing(live_server, page, writer, draft):
     assert page.url.endswith(f"/admin/articles/article/{draft.pk}/change/")
     draft.refresh_from_db()
     assert draft.body == "<p>The city opened its new bridge. Saved by shortcut.</p>"
+
+
+def test_a_recovered_draft_older_than_the_saved_article_is_refused_not_saved_over_it(
+    live_server, page, writer, draft
+):
+    log_in(page, live_server, writer)
+    open_draft(page, live_server, draft)
+    page.keyboard.type(" Written on the old version.")
+    page.get_by_text("Autosaved in this browser at").wait_for()
+    # Meanwhile a colleague saves the article (a new version) and the tab is closed.
+    draft.body = "<p>The colleague's newer text.</p>"
+    draft.version += 1
+    draft.save()
+    reopened = page.context.new_page()
+    page.close()
+    reopened.goto(f"{live_server.url}/admin/articles/article/{draft.pk}/change/")
+    body_editor(reopened)
+    reopened.get_by_role("button", name="Restore the unsaved text").click()
+    reopened.get_by_role("button", name="Save and continue editing").click()
+    refusal = reopened.get_by_text("saved this article while you were editing it")
+    refusal.wait_for()
+    draft.refresh_from_db()
+    assert draft.body == "<p>The colleague's newer text.</p>"

@@ -120,3 +120,25 @@ def test_a_file_that_is_not_a_photo_is_refused_with_the_reason(live_server, page
     )
     assert editor.locator("figure").count() == 0
     assert not Image.objects.exists()
+
+
+PASTE_FILE = """([b64, name]) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+  const data = new DataTransfer()
+  data.items.add(new File([bytes], name, { type: "image/jpeg" }))
+  const paste = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true })
+  document.querySelector(".prose-editor .ProseMirror.story__body").dispatchEvent(paste)
+}"""
+
+
+def test_writer_pastes_a_photo_and_it_is_placed_at_the_cursor(live_server, page, writer, draft):
+    log_in(page, live_server, writer)
+    editor = change_page(page, live_server, draft)
+    editor.locator("p").first.click()
+    page.keyboard.press("End")
+    payload = base64.b64encode(jpeg_bytes(width=300, height=200)).decode()
+    page.evaluate(PASTE_FILE, [payload, "pasted.jpg"])
+    editor.locator("figure.editor-photo img").wait_for()
+    photo = Image.objects.get()
+    assert editor.locator("figure.editor-photo").get_attribute("data-image") == photo.key
+    assert editor.locator("figure.editor-photo .credit").inner_text() == "No credit yet"

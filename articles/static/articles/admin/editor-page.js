@@ -41,8 +41,12 @@
     note.textContent = text
   }
 
+  // The version the text was written on: a restored draft saved over a newer version is
+  // refused by the server's optimistic locking, with a link to what changed meanwhile.
+  const version = () => field("version_seen")?.value ?? ""
+
   function autosave() {
-    const draft = { ...values(), savedAt: Date.now(), submitted: false }
+    const draft = { ...values(), version: version(), savedAt: Date.now(), submitted: false }
     localStorage.setItem(storageKey, JSON.stringify(draft))
     status(`Autosaved in this browser at ${time(draft.savedAt)}. Save to keep it in Newsroom.`)
   }
@@ -61,6 +65,7 @@
     }
     if (editor) editor.commands.setContent(draft.body, { emitUpdate: true })
     else field("body").value = draft.body
+    if (draft.version && field("version_seen")) field("version_seen").value = draft.version
     dirty = true
     schedulePreview()
   }
