@@ -1,12 +1,12 @@
-"""Migration 0010 turns stored Markdown bodies (articles and revision snapshots) into the
+"""Migration 0011 turns stored Markdown bodies (articles and revision snapshots) into the
 editor's HTML, so what readers see is unchanged and old revisions restore as HTML."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("articles", "0009_page_cache_tokens")]
-AFTER = [("articles", "0010_editor_html_body")]
+BEFORE = [("articles", "0010_search_fts")]
+AFTER = [("articles", "0011_editor_html_body")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -31,7 +31,7 @@ def convert_bodies(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_page_cache_tokens'),
+        ('articles', '0010_search_fts'),
     ]
 
     operations = [
