@@ -151,6 +151,17 @@ def body_text(body):
     return "\n\n".join(part.strip() for part in re.split(r"\n\s*\n", text) if part.strip())
 
 
+def body_plain(body_html):
+    """The words of the rendered body and nothing else (no tags, no photo slots): what the
+    SQLite full-text index reads, so searching "strong" does not find every bold word."""
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    html = _BLOCK_END.sub("\n", FIGURE_SLOT.sub("\n", body_html or ""))
+    return unescape(strip_tags(html)).strip()
+
+
 def looks_like_html(body):
     """True for bodies in the editor's format; old Markdown bodies start with text."""
     return (body or "").lstrip().startswith("<")

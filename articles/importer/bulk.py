@@ -19,7 +19,7 @@ from articles.models import (
     Image,
     TaggedArticle,
 )
-from articles.rendering import render_body
+from articles.rendering import body_plain, render_body
 
 from .loader import CREATED, FAILED, ImportResult, resolve_tags
 from .markup import body_html
@@ -98,6 +98,7 @@ def _create_all(importer, fast):
     articles = []
     for (_, raw, parsed), photos, slug in zip(fast, images, slugs, strict=True):
         body = body_html(parsed.blocks, [image.key for image in photos])
+        rendered = render_body(body)
         posted = timezone.make_aware(parsed.posted)
         articles.append(
             Article(
@@ -105,7 +106,9 @@ def _create_all(importer, fast):
                 slug=slug,
                 standfirst=parsed.standfirst,
                 body=body,
-                body_html=render_body(body),  # what Article.save() stores; bulk_create skips it
+                # What Article.save() stores; bulk_create skips save().
+                body_html=rendered,
+                body_plain=body_plain(rendered),
                 hero_image=photos[0] if photos else None,
                 section=options.section,
                 status=Article.Status.DRAFT,

@@ -88,7 +88,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_cards(self):
         """A card's own columns and joins, for callers that fetch bylines for several lists."""
-        return self.select_related("section", "hero_image").defer("body", "body_html")
+        return self.select_related("section", "hero_image").defer("body", "body_html", "body_plain")
 
     def in_section(self, section):
         return self.filter(section=section)
@@ -179,6 +179,12 @@ class Article(models.Model):
         ),
     )
     body_html = models.TextField("body (rendered)", blank=True, editable=False)
+    body_plain = models.TextField(
+        "body (plain text)",
+        blank=True,
+        editable=False,
+        help_text="The body's words without markup, for the SQLite search index.",
+    )
     hero_image = models.ForeignKey(
         Image,
         verbose_name="hero image",
@@ -308,9 +314,13 @@ class Article(models.Model):
     natural_key.dependencies = ["articles.section", "articles.image", "articles.author"]
 
     def save(self, *args, **kwargs):
-        from articles.rendering import render_body
+        from articles.rendering import body_plain, render_body
 
         self.body_html = render_body(self.body)
+        self.body_plain = body_plain(self.body_html)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body_html" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_plain"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

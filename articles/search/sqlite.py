@@ -1,6 +1,6 @@
 """Reader search on SQLite: FTS5 full-text, ranked; same interface as articles.search.postgres.
 
-The index (migration 0010_search_fts) is an FTS5 table over headline, standfirst and body, kept by
+The index (migrations 0010_search_fts, 0012_search_body_plain) is an FTS5 table over headline, standfirst and the body's plain words, kept by
 triggers on articles_article. Words are Porter-stemmed and folded (unicode61 with
 ``remove_diacritics 2``), so "flooded" finds "Floods" and "cafe" finds "Café"; each word also
 matches as a prefix ("rail" finds "railway"), as on PostgreSQL. Every word must match. Ranked
@@ -26,10 +26,10 @@ WEIGHTS = (10.0, 4.0, 1.0)  # headline, standfirst, body: the table's column ord
 # read from its index at once. Chosen from the two ends measured at 10,000 articles (200
 # matches: 1 ms row by row, 5-20 ms from the index; 9,500: the reverse, 4x apart).
 ROW_BY_ROW_UP_TO = 1000
-# Statements that (re)create the triggers; migration 0010_search_fts holds the first, frozen copy.
-COLUMNS = "headline, standfirst, body"
-NEW = "new.headline, new.standfirst, new.body"
-OLD = "old.headline, old.standfirst, old.body"
+# Statements that (re)create the triggers; migration 0012_search_body_plain holds the frozen copy.
+COLUMNS = "headline, standfirst, body_plain"
+NEW = "new.headline, new.standfirst, new.body_plain"
+OLD = "old.headline, old.standfirst, old.body_plain"
 TRIGGERS = {
     f"{TABLE}_insert": f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_insert
 AFTER INSERT ON articles_article BEGIN
