@@ -20,6 +20,10 @@ pytestmark = pytest.mark.django_db
 # A ceiling for any reader page (the issue asks at most 8 for the article and home pages),
 # far below one query per article, author, tag or photo.
 MAX_READER_QUERIES = 8
+# What the two busiest pages cost today, all ORM (articles/reader/article_page.py): a change
+# that adds a statement should say so here.
+ARTICLE_PAGE_QUERIES = 7  # article, tags, body photos, corrections, cards, bylines, menu
+HOME_PAGE_QUERIES = 3  # stories with their section and hero, bylines, menu
 
 
 @pytest.fixture(autouse=True)
@@ -109,8 +113,7 @@ def test_article_page_costs_the_same_with_1_or_20_authors_tags_and_photos(client
     small, large = newsroom.story(1), newsroom.story(20)
     assert len(large.byline_authors) == 20 and large.tags.count() == 20
     small_count = queries(client, small.get_absolute_url())
-    assert small_count == queries(client, large.get_absolute_url())
-    assert small_count <= MAX_READER_QUERIES
+    assert small_count == queries(client, large.get_absolute_url()) == ARTICLE_PAGE_QUERIES
 
 
 @pytest.mark.parametrize(
@@ -141,12 +144,21 @@ def test_list_page_costs_the_same_with_10_or_1000_articles(client, newsroom, pag
     assert queries(client, url) == few
 
 
-def test_article_page_costs_the_same_with_10_or_1000_articles_around_it(client, newsroom):
+def test_article_page_costs_the_same_with_10_or_10000_articles_around_it(client, newsroom):
     story = newsroom.story(3)
     newsroom.filler(9)
     few = queries(client, story.get_absolute_url())
-    newsroom.filler(990)
-    assert queries(client, story.get_absolute_url()) == few
+    newsroom.filler(9990)
+    assert Article.objects.published().count() == 10_000
+    assert queries(client, story.get_absolute_url()) == few == ARTICLE_PAGE_QUERIES
+
+
+def test_home_page_costs_the_same_with_10_or_10000_articles(client, newsroom):
+    newsroom.story(3)
+    newsroom.filler(9)
+    few = queries(client, reverse("articles:home"))
+    newsroom.filler(9990)
+    assert queries(client, reverse("articles:home")) == few == HOME_PAGE_QUERIES
 
 
 def test_search_costs_the_same_with_10_or_1000_matches(client, newsroom):

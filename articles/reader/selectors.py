@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.images import renditions
-from articles.reader import article_reads
+from articles.reader import article_page, related
 from articles.rendering import insert_figures
 
 RELATED_COUNT = 4
@@ -88,7 +88,7 @@ def archive_articles(articles, *, year, month=None, day=None):
 
 
 def nav_sections():
-    return article_reads.sections_for_menu()
+    return article_page.sections_for_menu()
 
 
 def share_image_url(image):
@@ -177,12 +177,13 @@ def article_page_context(article, request=None, *, now=None):
     appears twice.
     """
     now = now or timezone.now()
-    around = article_reads.furniture(article, now=now)
-    tags, corrections = around.tags, around.corrections
-    related, previous, following = article_reads.related_and_neighbours(
-        article, [tag.pk for tag in tags], now=now, limit=RELATED_COUNT, sections=around.sections
+    article_page.furnish(article, now=now)  # no query when the view read it with the page
+    tags, corrections = article_page.tags(article), article_page.corrections(article)
+    related_cards, previous, following = related.related_and_neighbours(
+        article, [tag.pk for tag in tags], now=now, limit=RELATED_COUNT
     )
-    article_reads.attach_bylines([article, *related])
+    article_page.attach_bylines([article, *related_cards])
+    sections = article_page.sections_for_menu()
     hero = article.hero_image if has_picture(article.hero_image) else None
     body_html = without_hero_slot(article.body_html, hero)
     hero_url = share_image_url(hero)
@@ -191,13 +192,13 @@ def article_page_context(article, request=None, *, now=None):
         "authors": article.byline_authors,
         "tags": tags,
         "hero": hero,
-        "body": insert_figures(body_html, around.images),
+        "body": insert_figures(body_html, article_page.body_photos(article)),
         "updated_at": updated_at(article),
         "corrections": corrections,
-        "related": related,
+        "related": related_cards,
         "previous": previous,
         "next": following,
-        "nav_sections": around.sections,
+        "nav_sections": sections,
         "site_name": site_name(),
         "json_ld": article_json_ld(
             article, request, hero_url=hero_url, corrections=corrections, tags=tags

@@ -10,7 +10,7 @@ from taggit.models import Tag
 
 from articles.images import renditions
 from articles.models import Article, Author, Correction, Image, OldSlug, Photographer, Section
-from articles.reader import article_reads, selectors
+from articles.reader import article_page, selectors
 from articles.reader.filters import ArticleFilter
 from articles.reader.paging import newest_first_page
 from articles.search.query import MAX_QUERY_CHARS, highlight_terms, search_articles
@@ -55,14 +55,15 @@ def home(request):
 
 @require_safe
 def article_detail(request, year, month, day, slug):
-    article = article_reads.live_article(slug, now=timezone.now())
+    now = timezone.now()
+    published = Article.objects.published(now)
+    article = article_page.live_article(published, slug, now=now)
     if article is None:
-        published = Article.objects.published()
         old = get_object_or_404(OldSlug.objects.filter(article__in=published), slug=slug)
         return redirect(old.article, permanent=True)
     if request.path != article.get_absolute_url():
         return redirect(article, permanent=True)
-    context = selectors.article_page_context(article, request)
+    context = selectors.article_page_context(article, request, now=now)
     return render_page(request, "articles/article_detail.html", context)
 
 
