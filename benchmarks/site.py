@@ -1,7 +1,8 @@
 """Benchmark data: `python benchmarks/site.py generate N` fills the database named by
 DATABASE_URL with a newsroom of N articles (plus the demo's sample article) and prints the
-URLs to measure as JSON; `python benchmarks/site.py queries URL...` prints the SQL queries
-each page costs uncached. Run by benchmarks/run.py, which points DATABASE_URL and
+URLs to measure as JSON (with ``tail``: the addresses of up to 1,000 distinct published
+articles, for the long-tail run); `python benchmarks/site.py queries URL...` prints the SQL
+statements each page costs with every cache off. Run by benchmarks/run.py, which points DATABASE_URL and
 MEDIA_ROOT at throwaway places; never run it against a real database.
 """
 
@@ -22,6 +23,7 @@ WORDS = (
     "border festival theatre football forest election factory bridge winter summer market"
 ).split()
 PHOTO_COUNT = 24
+TAIL = 1_000  # distinct published articles requested in random order, page cache off
 SEARCH_WORD = "embassy"  # not in WORDS: found in 2% of articles, like a real query
 
 
@@ -170,7 +172,10 @@ def generate(count):
 
     with connection.cursor() as cursor:  # fresh statistics, as a live database would have
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    live = [article for article in articles if article.status == Article.Status.PUBLISHED]
+    tail = [article.get_absolute_url() for article in rng.sample(live, min(TAIL, len(live)))]
     return {
+        "tail": tail,
         "trivial": "/_bench/trivial/",
         "home": "/",
         "article": sample.get_absolute_url(),
@@ -182,8 +187,9 @@ def generate(count):
 
 
 def queries(urls):
-    """{url: SQL queries of the second uncached request} via Django's test client."""
+    """{url: SQL statements of the second request with every cache off} via the test client."""
     os.environ["PAGE_CACHE"] = "0"
+    os.environ["CACHE_DISABLED"] = "1"
     import django
 
     django.setup()
