@@ -1,24 +1,19 @@
-from io import BytesIO
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from PIL import Image as PILImage
-from PIL import ImageOps
 
+from articles.images import renditions
 from articles.images.metadata import read_photo_metadata
 from articles.images.validators import validate_image_upload
 from articles.models import Image, Photographer
 
 from .widgets import TagChoiceField
-
-THUMBNAIL_SIZE = (160, 120)
 
 
 class ImageAdminForm(forms.ModelForm):
@@ -140,18 +135,15 @@ class ImageAdmin(admin.ModelAdmin):
         ] + super().get_urls()
 
     def thumbnail_view(self, request, pk):
-        """Staff-only thumbnail of an original, which has no public URL."""
+        """Staff-only thumbnail of a photo, whatever its state: a stored rendition, so the
+        original is decoded once, not on every image-list page."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         image = get_object_or_404(Image, pk=pk)
         if not image.file:
             raise PermissionDenied
-        with image.file.open("rb"), PILImage.open(image.file) as original:
-            thumb = ImageOps.exif_transpose(original).convert("RGB")
-            thumb.thumbnail(THUMBNAIL_SIZE)
-            buffer = BytesIO()
-            thumb.save(buffer, "JPEG", quality=80)
-        response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
+        stored = renditions.get_rendition(image, renditions.THUMBNAIL_SPEC)
+        response = FileResponse(stored.file.open("rb"), content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"
         return response
 

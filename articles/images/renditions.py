@@ -1,4 +1,6 @@
-"""Resized copies of library photos for readers, made with Pillow on first request and kept.
+"""Resized copies of library photos for readers and the admin, made with Pillow on first
+request and kept: one pipeline (``process``: open, EXIF-rotate, resize or crop, drop every
+metadata block) for every size, the admin's thumbnails and authors' portraits included.
 
 A rendition is addressed by ``/photos/<key>/<signature>/<spec>``: the signature is an HMAC of
 key and spec under SECRET_KEY, so nobody can ask for a size we do not offer, and the address
@@ -34,6 +36,10 @@ SPECS = frozenset(
     + [f"fill-{w}x{h}.{fmt}" for w, h in CARD_SIZES for fmt in FORMATS]
 )
 QUALITY = {"webp": 80, "jpg": 82}
+# The admin's image-list thumbnails: stored as Renditions like the rest, served to staff only
+# (articles/admin/images.py), so never at a public address.
+THUMBNAIL_SPEC = "max-160x120.jpg"
+STAFF_SPECS = frozenset([THUMBNAIL_SPEC])
 
 _signer = Signer(salt="articles.renditions")
 
@@ -134,8 +140,11 @@ def _picture_sources(key, size, crop, _url_context):
 
 
 def parse_spec(spec):
-    """'width-800.webp' -> ('width', 800, None, 'webp'); raises UnknownSpec for anything else."""
-    if spec not in SPECS:
+    """'width-800.webp' -> ('width', 800, None, 'webp'); raises UnknownSpec for anything else.
+
+    'fill-WxH' crops to that shape around the focal point; 'max-WxH' fits inside the box.
+    """
+    if spec not in SPECS and spec not in STAFF_SPECS:
         raise UnknownSpec(spec)
     name, fmt = spec.rsplit(".", 1)
     kind, size = name.split("-", 1)
@@ -159,15 +168,18 @@ def _focal_crop_box(width, height, target_width, target_height, focal_x, focal_y
     return (left, top, left + box_width, top + box_height)
 
 
-def render(image, spec):
-    """(bytes, size) of one rendition: oriented, resized or cropped, every metadata block dropped."""
-    kind, width, height, fmt = parse_spec(spec)
-    with image.file.open("rb") as handle, PILImage.open(handle) as source:
-        picture_ = ImageOps.exif_transpose(source)
-        picture_ = picture_.convert("RGB")
+def process(file, *, kind, width, height, fmt, focal=(None, None)):
+    """(bytes, size) of one copy of a stored photo: oriented as EXIF says, resized (``width``),
+    cropped around ``focal`` (``fill``) or fitted in a box (``max``), every metadata block
+    dropped. The only place an original is decoded.
+    """
+    with file.open("rb") as handle, PILImage.open(handle) as source:
+        picture_ = ImageOps.exif_transpose(source).convert("RGB")
     if kind == "fill":
-        box = _focal_crop_box(*picture_.size, width, height, image.focal_x, image.focal_y)
+        box = _focal_crop_box(*picture_.size, width, height, *focal)
         picture_ = picture_.resize((width, height), PILImage.Resampling.LANCZOS, box=box)
+    elif kind == "max":
+        picture_.thumbnail((width, height), PILImage.Resampling.LANCZOS)
     elif picture_.width > width:
         new_height = round(picture_.height * width / picture_.width)
         picture_ = picture_.resize((width, new_height), PILImage.Resampling.LANCZOS)
@@ -180,6 +192,13 @@ def render(image, spec):
     else:
         clean.save(buffer, "JPEG", quality=QUALITY[fmt], optimize=True, progressive=True)
     return buffer.getvalue(), clean.size
+
+
+def render(image, spec):
+    """(bytes, size) of one rendition of a library photo."""
+    kind, width, height, fmt = parse_spec(spec)
+    focal = (image.focal_x, image.focal_y)
+    return process(image.file, kind=kind, width=width, height=height, fmt=fmt, focal=focal)
 
 
 def get_rendition(image, spec):
@@ -225,17 +244,9 @@ def portrait_file(author):
     name = portrait_name(author)
     storage = author.portrait.storage
     if not storage.exists(name):
-        with author.portrait.open("rb") as handle, PILImage.open(handle) as source:
-            oriented = ImageOps.exif_transpose(source).convert("RGB")
-        box = _focal_crop_box(*oriented.size, 1, 1, None, 0.4)
-        square = oriented.resize(
-            (PORTRAIT_SIZE, PORTRAIT_SIZE), PILImage.Resampling.LANCZOS, box=box
-        )
-        clean = PILImage.new("RGB", square.size)
-        clean.paste(square)
-        buffer = BytesIO()
-        clean.save(buffer, "JPEG", quality=QUALITY["jpg"], optimize=True)
-        name = storage.save(name, ContentFile(buffer.getvalue()))
+        square = {"width": PORTRAIT_SIZE, "height": PORTRAIT_SIZE}
+        content, _ = process(author.portrait, kind="fill", fmt="jpg", focal=(None, 0.4), **square)
+        name = storage.save(name, ContentFile(content))
     return name
 
 
