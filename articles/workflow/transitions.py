@@ -1,8 +1,10 @@
 """How an article travels from draft to reader: the one place that changes ``Article.status``.
 
 Read ``TRANSITIONS`` as a table: name -> (button label, from states, to state, permission,
-required comment). ``apply_transition`` is the single entry point; the admin, the
-``publish_scheduled`` command and the tests all go through it.
+required comment). ``apply_transition`` is the single entry point for a change of status; the
+admin and the tests go through it. The ``publish_scheduled`` command changes no status (a
+scheduled article is already Published; the reader gate shows it when its time comes): it only
+records that moment, through ``record_went_live``.
 """
 
 from datetime import datetime
