@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Correction, Section
+from articles.models import Article, Correction, Section
 from articles.reader import related
 from tests.factories import make_article, make_author, make_section
 
@@ -67,7 +67,7 @@ def test_related_cards_carry_what_a_card_shows_but_not_the_text():
     assert [card.pk for card in cards] == [older.pk]
     assert previous.pk == older.pk and following is None
     assert cards[0].get_deferred_fields() == {"body", "body_html"}
-    assert cards[0].section == section and cards[0].shared == 1
+    assert cards[0].section == section
 
 
 def test_a_tag_sharer_outside_the_tags_newest_pool_is_not_ranked(monkeypatch):
@@ -92,3 +92,34 @@ def test_menu_on_the_article_page_lists_sections_in_menu_order(client):
     response = client.get(article.get_absolute_url())
     menu = response.content.decode().split('class="site-nav"')[1].split("</nav>")[0]
     assert menu.index("Alpha desk") < menu.index("Zebra desk") < menu.index("Last desk")
+
+
+@pytest.mark.parametrize("with_section", [True, False])
+def test_related_statement_built_once_answers_as_the_orm_composes_it(with_section):
+    """The candidates statement is the ORM's SQL with each page's values put in place of the
+    stand-ins it was built with: it must give what the ORM gives for that page itself."""
+    section = make_section() if with_section else None
+    now = timezone.now()
+    stories = [
+        make_article(
+            section=section,
+            tags=["rye", "oats"][: 1 + n % 2],
+            published_at=now - timedelta(hours=n + 1),
+        )
+        for n in range(8)
+    ]
+    article = stories[3]
+    tag_ids = list(article.tags.values_list("pk", flat=True))
+
+    composed = related._candidates(article, tag_ids, now, 4, related.PER_TAG_POOL)
+    cards, previous, following = related.related_and_neighbours(article, tag_ids, now=now, limit=4)
+
+    expected = related._choose(
+        [(kind, Article.objects.get(pk=pk), shared) for kind, pk, shared in composed], 4
+    )
+    assert [card.pk for card in cards] == [card.pk for card in expected[0]]
+    assert len(cards) == 4
+    assert (previous and previous.pk) == (expected[1] and expected[1].pk)
+    assert (following and following.pk) == (expected[2] and expected[2].pk)
+    if with_section:
+        assert previous.pk == stories[4].pk and following.pk == stories[2].pk

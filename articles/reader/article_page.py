@@ -1,10 +1,10 @@
 """The article page's reads, all with the ORM and all derived from ``Article.objects.published()``.
 
-The page costs seven statements however many authors, tags, photos or archived articles there
+The page costs eight statements however many authors, tags, photos or archived articles there
 are: the article with its section and hero photo (and its photographer); its tags in the order
-they were attached; the photos its body places; the corrections whose time has come; every
-related story and neighbour as a card (articles/reader/related.py); the bylines of the article
-and of those cards; the menu's sections. Prefetched lists are kept in attributes
+they were attached; the photos its body places; the corrections whose time has come; the
+related stories and neighbours, named in one statement and loaded as cards in a second
+(articles/reader/related.py); the bylines of the article and of those cards; the menu. Prefetched lists are kept in attributes
 (``Prefetch(to_attr=...)``), so a preview that loaded the article another way gets the same
 reads from ``prefetch_related_objects``.
 """
