@@ -105,16 +105,29 @@ def _statement(vendor, shape, limit, pool):
     for n in range(shape.tags):
         stand_ins[f"tag{n}"] = _TAG_STAND_IN - n
         tag_ids.append(_TAG_STAND_IN - n)
-    article = Article(
+    # Plain values, not an Article: the page cache refuses a page that built a non-live one.
+    around = Around(
         pk=stand_ins["pk"],
         section_id=stand_ins["section"] if shape.section else None,
         published_at=stand_ins["at"] if shape.posted else None,
     )
-    return Statement(_candidates(article, tag_ids, stand_ins["now"], limit, pool), stand_ins)
+    return Statement(_candidates(around, tag_ids, stand_ins["now"], limit, pool), stand_ins)
+
+
+@dataclass(frozen=True)
+class Around:
+    """What the candidates depend on of the article they are found around."""
+
+    pk: int
+    section_id: int | None
+    published_at: datetime | None
 
 
 def _candidates(article, tag_ids, now, limit, pool):
-    """(kind, id, shared tags) of every article the page may point to, as one queryset."""
+    """(kind, id, shared tags) of every article the page may point to, as one queryset.
+
+    ``article`` is the article itself or an ``Around`` with its id, section and time.
+    """
     published = Article.objects.published(now).exclude(pk=article.pk)
     branches = []
     if tag_ids:
