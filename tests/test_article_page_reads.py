@@ -66,7 +66,7 @@ def test_related_cards_carry_what_a_card_shows_but_not_the_text():
 
     assert [card.pk for card in cards] == [older.pk]
     assert previous.pk == older.pk and following is None
-    assert cards[0].get_deferred_fields() == {"body", "body_html"}
+    assert {"body", "body_html"} <= cards[0].get_deferred_fields()  # no text on a card
     assert cards[0].section == section
 
 
