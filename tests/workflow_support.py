@@ -45,6 +45,7 @@ def article_form_data(article=None, *, authors=None, **changes):
     times = {
         "published_at": article.published_at if article else None,
         "embargo_until": article.embargo_until if article else None,
+        "expires_at": article.expires_at if article else None,
     }
     for name in list(changes):
         if name in times:

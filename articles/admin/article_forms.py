@@ -24,6 +24,7 @@ class ArticleAdminForm(forms.ModelForm):
             "tags",
             "published_at",
             "embargo_until",
+            "expires_at",
             "seo_title",
             "seo_description",
         ]
@@ -54,6 +55,10 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        expires = cleaned.get("expires_at")
+        posted = cleaned.get("published_at", self.instance.published_at)
+        if expires and posted and expires <= posted:
+            self.add_error("expires_at", "The unpublish time must come after the 'Posted' time.")
         if self.instance.pk:
             self.refuse_stale_version(cleaned.get("version_seen"))
         return cleaned

@@ -102,7 +102,16 @@ class ArticleAdmin(EditorAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
         (None, {"fields": ["headline", "standfirst", "body", "hero_image", "version_seen"]}),
         (
             "Publishing",
-            {"fields": ["status_label", "section", "tags", "published_at", "embargo_until"]},
+            {
+                "fields": [
+                    "status_label",
+                    "section",
+                    "tags",
+                    "published_at",
+                    "embargo_until",
+                    "expires_at",
+                ]
+            },
         ),
         (
             "Address and search engines",
@@ -158,7 +167,7 @@ class ArticleAdmin(EditorAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
         if workflow.is_editor(request.user):
             return fields
         # Writers cannot schedule or embargo: those times are the editors' decision.
-        return [*fields, "published_at", "embargo_until"]
+        return [*fields, "published_at", "embargo_until", "expires_at"]
 
     def get_object(self, request, object_id, from_field=None):
         article = super().get_object(request, object_id, from_field)
@@ -225,6 +234,8 @@ class ArticleAdmin(EditorAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     def status_label(self, article):
         if article.is_scheduled:
             return "Scheduled"
+        if article.is_expired:
+            return "Expired"
         return article.get_status_display()
 
     @admin.display(description="embargo", ordering="embargo_until")

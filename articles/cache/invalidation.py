@@ -46,7 +46,7 @@ TRACKED = {
 }
 # Fields whose change can move an article (or a photo's credit) between lists.
 LISTING_FIELDS = {
-    Article: ("status", "published_at", "section_id", "slug", "hero_image_id"),
+    Article: ("status", "published_at", "expires_at", "section_id", "slug", "hero_image_id"),
     Image: ("photographer_id",),
     Section: ("name", "slug", "position"),
 }
@@ -97,9 +97,13 @@ def is_live(article):
     values = article.__dict__
     if "status" in values and values["status"] != Article.Status.PUBLISHED:
         return False
+    now = timezone.now()
+    expires_at = values.get("expires_at")
+    if expires_at is not None and expires_at <= now:
+        return False
     if "published_at" in values:
         published_at = values["published_at"]
-        return published_at is not None and published_at <= timezone.now()
+        return published_at is not None and published_at <= now
     return True
 
 

@@ -156,10 +156,12 @@ def renew(names, *, next_change=False):
 
 
 def next_scheduled_change():
-    """When the next scheduled article or correction goes live (Unix time), or 0 if none."""
+    """When the next scheduled article or correction goes live, or a live article's
+    unpublish time comes (Unix time), or 0 if none."""
     now = timezone.now()
     times = [
         Article.objects.scheduled(now=now).aggregate(at=Min("published_at"))["at"],
+        Article.objects.expiring(now=now).aggregate(at=Min("expires_at"))["at"],
         Correction.objects.filter(published_at__gt=now).aggregate(at=Min("published_at"))["at"],
     ]
     upcoming = [at.timestamp() for at in times if at is not None]

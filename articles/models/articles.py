@@ -61,17 +61,27 @@ def tags_prefetch():
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
-        """The single gate for readers: published, and its publish time has come.
+        """The single gate for readers: published, its publish time has come and its
+        unpublish time (if any) has not.
 
         Scheduling needs no background job: a Published article whose time is still
-        in the future is simply not returned yet.
+        in the future is simply not returned yet, and one past its expiry no longer is.
         """
         now = now or timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
 
     def scheduled(self, now=None):
         now = now or timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+
+    def expiring(self, now=None):
+        """Published articles that readers will stop seeing at a time still to come."""
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, expires_at__gt=now)
 
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
@@ -234,6 +244,13 @@ class Article(models.Model):
         blank=True,
         help_text="Nothing can make the article public before this time.",
     )
+    expires_at = models.DateTimeField(
+        "unpublish at",
+        null=True,
+        blank=True,
+        help_text="Readers stop seeing the article from this time, with no job to run. "
+        "Leave empty to keep it up.",
+    )
     seo_title = models.CharField(
         "SEO title",
         max_length=200,
@@ -345,10 +362,21 @@ class Article(models.Model):
 
     @property
     def is_live(self):
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and not (self.expires_at and self.expires_at <= now)
+        )
+
+    @property
+    def is_expired(self):
+        """Published, but past its unpublish time: readers no longer see it."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.expires_at is not None
+            and self.expires_at <= timezone.now()
         )
 
 

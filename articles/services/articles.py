@@ -2,7 +2,7 @@
 importer all save through ``article_save``.
 
 It decides, in one place: who may change the article in its current state; that the
-publishing and embargo times are editors' decisions (a writer's save or restore keeps them);
+publishing, embargo and unpublish times are editors' decisions (a writer's save or restore keeps them);
 that edits to a live article wait as a pending revision; that each user action keeps exactly
 one revision; and that the body's photos follow the text. Page-cache invalidation follows
 the rows it writes (articles/cache/invalidation.py).
@@ -20,7 +20,7 @@ from articles.workflow import transitions as workflow
 
 # The fields of a revision snapshot that only editors decide (house style B: scheduling and
 # embargo are editorial decisions; writers propose text).
-EDITORS_FIELDS = ("published_at", "embargo_until")
+EDITORS_FIELDS = ("published_at", "embargo_until", "expires_at")
 
 
 @dataclass

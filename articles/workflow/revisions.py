@@ -18,7 +18,7 @@ from articles.rendering import body_text, image_references
 from articles.services import set_byline, sync_body_images
 
 TEXT_FIELDS = ["headline", "slug", "standfirst", "body", "seo_title", "seo_description"]
-TIME_FIELDS = ["published_at", "embargo_until"]
+TIME_FIELDS = ["published_at", "embargo_until", "expires_at"]
 LINK_FIELDS = {"hero_image": Image, "section": Section}
 LABELS = {
     **{name: Article._meta.get_field(name).verbose_name for name in TEXT_FIELDS + TIME_FIELDS},
