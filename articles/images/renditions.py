@@ -26,7 +26,7 @@ from PIL import ImageOps
 
 from articles import links
 from articles.images.metadata import ROTATED_ORIENTATIONS
-from articles.models import Rendition
+from articles.models import Rendition, ShareLink
 
 WIDTHS = (480, 800, 1200, 1600)
 CARD_SIZES = ((480, 270), (800, 450))  # 16:9 crops for teaser cards
@@ -252,33 +252,38 @@ def portrait_file(author):
 
 PREVIEW_COOKIE = "photo_preview"
 PREVIEW_SECONDS = 60 * 60
+PREVIEW_MAX_LINKS = 20
 PREVIEW_MAX_KEYS = 200
-_PREVIEW_SALT = "articles.renditions.preview"
+_PREVIEW_SALT = "articles.renditions.preview-links"
 
 
-def _preview_keys(request):
+def _preview_grants(request):
+    """[(share link id, [photo keys])] this browser was granted; [] for a bad or old cookie."""
     value = request.COOKIES.get(PREVIEW_COOKIE, "")
     if not value:
         return []
     try:
-        return signing.loads(value, salt=_PREVIEW_SALT, max_age=PREVIEW_SECONDS)
+        grants = signing.loads(value, salt=_PREVIEW_SALT, max_age=PREVIEW_SECONDS)
     except signing.BadSignature:
         return []
+    return [(link_id, keys) for link_id, keys in grants]
 
 
-def allow_preview_photos(request, response, article):
-    """Let this browser see the article's photos for an hour, whatever their state.
+def allow_preview_photos(request, response, article, *, link):
+    """Let this browser see the article's photos while ``link`` stays live, for an hour at most.
 
-    For staff previews and share links: photos of an unpublished article are otherwise
-    refused. The grant is a signed cookie sent only to rendition addresses.
+    For share links: photos of an unpublished article are otherwise refused to anyone but
+    staff. The signed cookie (sent only to rendition addresses) names the link, and every
+    photo request checks that link again, so revoking it withdraws the photos at once.
     """
     keys = {use.image.key for use in article.image_uses.all()}
     if article.hero_image_id:
         keys.add(article.hero_image.key)
-    keys = sorted(keys | set(_preview_keys(request)))[:PREVIEW_MAX_KEYS]
+    others = [(link_id, kept) for link_id, kept in _preview_grants(request) if link_id != link.pk]
+    grants = [(link.pk, sorted(keys)[:PREVIEW_MAX_KEYS]), *others][:PREVIEW_MAX_LINKS]
     response.set_cookie(
         PREVIEW_COOKIE,
-        signing.dumps(keys, salt=_PREVIEW_SALT),
+        signing.dumps(grants, salt=_PREVIEW_SALT, compress=True),
         max_age=PREVIEW_SECONDS,
         path="/photos/",
         secure=settings.SESSION_COOKIE_SECURE,
@@ -289,5 +294,6 @@ def allow_preview_photos(request, response, article):
 
 
 def preview_allows(request, key):
-    """Whether a preview granted this browser the photo ``key``."""
-    return key in _preview_keys(request)
+    """Whether a share link this browser opened, and that is still live, shows photo ``key``."""
+    link_ids = [link_id for link_id, keys in _preview_grants(request) if key in keys]
+    return bool(link_ids) and ShareLink.objects.live().filter(pk__in=link_ids).exists()

@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .articles import Article
 
@@ -95,6 +96,12 @@ def new_share_token():
     return secrets.token_urlsafe(24)
 
 
+class ShareLinkQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Links that still open their preview: neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
 class ShareLink(models.Model):
     """A signed, expiring, revocable preview link for an outside reviewer."""
 
@@ -106,6 +113,8 @@ class ShareLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField("expires")
     revoked_at = models.DateTimeField("revoked", null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
 
     def __str__(self):
         return f"Share link for {self.article}"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
 from articles.images import renditions
-from articles.models import Article, Author, Rendition, Section, tags_prefetch
+from articles.models import Article, Rendition, Section, tags_prefetch
 from articles.reader import facets
 from articles.reader.selectors import site_name
 
@@ -133,7 +133,7 @@ class TagAtom(TagRss, LatestAtom):
 
 class AuthorRss(LatestRss):
     def get_object(self, request, slug=None):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(facets.authors_of(Article.objects.published()), slug=slug)
 
     def articles(self, obj):
         return Article.objects.published().by_author(obj)

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles.images import renditions
-from articles.models import Article, Author, Correction, Image, OldSlug, Photographer, Section
-from articles.reader import article_page, selectors
+from articles.models import Article, Correction, Image, OldSlug, Section
+from articles.reader import article_page, facets, selectors
 from articles.reader.filters import ArticleFilter
 from articles.reader.paging import newest_first_page
 from articles.search.query import MAX_QUERY_CHARS, highlight_terms, search_articles
@@ -109,7 +109,7 @@ def tag_detail(request, slug):
 
 @require_safe
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = get_object_or_404(facets.authors_of(Article.objects.published()), slug=slug)
     return _list_page(
         request,
         "articles/author_detail.html",
@@ -123,7 +123,9 @@ def author_detail(request, slug):
 
 @require_safe
 def photographer_detail(request, slug):
-    photographer = get_object_or_404(Photographer, slug=slug)
+    photographer = get_object_or_404(
+        facets.photographers_of(Article.objects.published()), slug=slug
+    )
     photos = Image.objects.public().filter(photographer=photographer).exclude(file="").with_credit()
     return _list_page(
         request,
@@ -201,7 +203,8 @@ def robots_txt(request):
 @require_safe
 def author_portrait(request, slug, signature):
     """An author's portrait as a small square JPEG; the upload itself is never served."""
-    author = get_object_or_404(Author.objects.exclude(portrait=""), slug=slug)
+    authors = facets.authors_of(Article.objects.published())
+    author = get_object_or_404(authors.exclude(portrait=""), slug=slug)
     if not renditions.signature_is_valid(author.slug, author.portrait.name, signature):
         raise Http404("No such portrait.")
     name = renditions.portrait_file(author)

@@ -119,14 +119,17 @@ def preview_unsaved(pk, *, headline: str, standfirst: str, body: str) -> Article
 
 
 @never_cache
-def render_preview(request, article: Article) -> HttpResponse:
+def render_preview(request, article: Article, *, link: ShareLink | None = None) -> HttpResponse:
     """Every preview carries the "Preview — not published" banner, whatever its state."""
     context = {**reader_context(article, request), "is_preview": True}
     response = render(request, "articles/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"  # the share token must not leak onwards
-    # Photos of an unpublished article are refused to strangers; this browser may see them.
-    return renditions.allow_preview_photos(request, response, article)
+    if link is not None:
+        # Photos of an unpublished article are refused to strangers (staff see them anyway);
+        # this browser may see them while the link stays live.
+        renditions.allow_preview_photos(request, response, article, link=link)
+    return response
 
 
 def create_share_link(*, article: Article, user, hours: int = SHARE_HOURS) -> ShareLink:
@@ -187,4 +190,4 @@ def shared_preview(request, signed):
         add_never_cache_headers(response)
         return response
     article = preview_article(link.article_id)
-    return render_preview(request, article)
+    return render_preview(request, article, link=link)
