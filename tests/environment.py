@@ -1,10 +1,40 @@
-"""Loaded as a pytest plugin (-p) so it runs before pytest-django imports the settings."""
+"""Loaded as a pytest plugin (-p) so it runs before pytest-django imports the settings.
+
+The suite asserts production behaviour (DEBUG off, HSTS, the page cache on...), so settings
+that the caller's shell may export for development are removed here: `DEBUG=1 make test`
+passes as `make test` does. DATABASE_URL, REDIS_URL and their tuning are kept on purpose:
+they choose the servers the suite runs against.
+"""
 
 import os
 
+CALLER_SETTINGS_IGNORED = (
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_COOKIES",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_PRELOAD",
+    "TRUSTED_PROXIES",
+    "PAGE_CACHE",
+    "PAGE_CACHE_TIMEOUT",
+    "PAGE_CACHE_BROWSER_MAX_AGE",
+    "CACHE_DISABLED",
+    "PHOTO_CACHE_SECONDS",
+    "TIME_ZONE",
+    "MEDIA_ROOT",
+    "STATIC_ROOT",
+    "MAX_UPLOAD_BYTES",
+    "SITE_NAME",
+    "BENCH_TRIVIAL_VIEW",
+)
+for name in CALLER_SETTINGS_IGNORED:
+    os.environ.pop(name, None)
+
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789")
 # Tests speak plain HTTP to the test client; production keeps the redirect on.
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ["SECURE_SSL_REDIRECT"] = "0"
 # Two-factor sign-in is off unless a test turns it on (settings.REQUIRE_2FA = True): the
 # suite's editors sign in with force_login and the password form, whatever the shell says.
 os.environ["REQUIRE_2FA"] = "0"
