@@ -73,9 +73,15 @@ def page_meta(
 def archive_articles(articles, *, year, month=None, day=None):
     """(articles of that year, month or day in the newsroom's time zone, its title).
 
-    Raises ValueError for a date that does not exist, such as 31 February.
+    Raises ValueError for a date that does not exist, such as 31 February or the year 0, and
+    for years 1 and 9999, whose bounds in the newsroom's zone fall outside what datetime holds.
     """
-    date = datetime.date(year, month or 1, day or 1)
+    if not datetime.MINYEAR < year < datetime.MAXYEAR:
+        raise ValueError(f"Year {year} is out of range.")
+    try:
+        date = datetime.date(year, month or 1, day or 1)
+    except OverflowError as error:  # a month or day beyond a C long, from the URL
+        raise ValueError("Date out of range.") from error
     articles = articles.filter(published_at__year=year)
     title_format = "Y"
     if month:
