@@ -176,6 +176,7 @@ def test_author_portrait_is_served_as_a_small_square_at_a_signed_address(client)
     author = make_author(slug="ann", name="Ann")
     author.portrait = upload(PILImage.new("RGB", (600, 900), (10, 120, 10)), name="ann.jpg")
     author.save()
+    make_article(authors=[author])
     response = client.get("/author/ann/")
     portrait = renditions.portrait_url(author)
     assertContains(response, f'src="{portrait}"')
@@ -188,13 +189,18 @@ def test_author_portrait_is_served_as_a_small_square_at_a_signed_address(client)
     assert "portraits/" not in portrait and "/media/" not in portrait
 
 
-def test_preview_grant_lets_a_share_link_reviewer_see_only_that_articles_photos(client, rf):
+def test_preview_grant_lets_a_share_link_reviewer_see_only_that_articles_photos(client, rf, editor):
     from django.http import HttpResponse
+
+    from articles.workflow.preview import create_share_link
 
     shown, other = make_image(), make_image()
     draft = make_article(hero_image=shown, status=Article.Status.DRAFT)
     make_article(hero_image=other, status=Article.Status.DRAFT)
-    response = renditions.allow_preview_photos(rf.get("/preview/x/"), HttpResponse(), draft)
+    link = create_share_link(article=draft, user=editor)
+    response = renditions.allow_preview_photos(
+        rf.get("/preview/x/"), HttpResponse(), draft, link=link
+    )
     cookie = response.cookies[renditions.PREVIEW_COOKIE]
     assert cookie["path"] == "/photos/" and cookie["httponly"]
     client.cookies[renditions.PREVIEW_COOKIE] = cookie.value
