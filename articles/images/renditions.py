@@ -9,6 +9,7 @@ disk, so pages cost the same number of queries however many photos they show.
 """
 
 import functools
+import logging
 import secrets
 from dataclasses import dataclass
 from io import BytesIO
@@ -42,6 +43,7 @@ THUMBNAIL_SPEC = "max-160x120.jpg"
 STAFF_SPECS = frozenset([THUMBNAIL_SPEC])
 
 _signer = Signer(salt="articles.renditions")
+logger = logging.getLogger(__name__)
 
 
 class UnknownSpec(ValueError):
@@ -220,6 +222,27 @@ def get_rendition(image, spec):
         rendition.file.delete(save=False)
         return Rendition.objects.get(image=image, spec=spec)
     return rendition
+
+
+def readable_rendition(image, spec):
+    """The stored rendition, made on first use; None (and the fault logged) when the original
+    cannot be read, so that a page or feed leaves the photo out instead of failing."""
+    try:
+        return get_rendition(image, spec)
+    except OSError:  # FileNotFoundError, PIL.UnidentifiedImageError: a storage fault
+        logger.error("Photo %s: cannot read its original %s for %s", image.key, image.file, spec)
+        return None
+
+
+def stored_size(rendition):
+    """The rendition file's size in bytes; None (and logged) when the file is gone."""
+    if rendition is None:
+        return None
+    try:
+        return rendition.file.size
+    except OSError:
+        logger.error("Photo %s: rendition file %s is missing", rendition.image.key, rendition.file)
+        return None
 
 
 PORTRAIT_SIZE = 320

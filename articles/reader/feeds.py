@@ -92,9 +92,13 @@ class LatestRss(Feed):
         if image is None or not image.file:
             return []
         prefetched = getattr(image, "enclosure_renditions", None)
-        stored = prefetched[0] if prefetched else renditions.get_rendition(image, ENCLOSURE_SPEC)
-        url = renditions.rendition_url(image, ENCLOSURE_SPEC)
-        return [Enclosure(url, str(stored.file.size), "image/jpeg")]
+        stored = (
+            prefetched[0] if prefetched else renditions.readable_rendition(image, ENCLOSURE_SPEC)
+        )
+        size = renditions.stored_size(stored)
+        if size is None:  # the photo's file is missing (logged): the item goes without it
+            return []
+        return [Enclosure(renditions.rendition_url(image, ENCLOSURE_SPEC), str(size), "image/jpeg")]
 
 
 class LatestAtom(LatestRss):

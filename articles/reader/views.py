@@ -207,8 +207,13 @@ def author_portrait(request, slug, signature):
     author = get_object_or_404(authors.exclude(portrait=""), slug=slug)
     if not renditions.signature_is_valid(author.slug, author.portrait.name, signature):
         raise Http404("No such portrait.")
-    name = renditions.portrait_file(author)
-    response = FileResponse(author.portrait.storage.open(name, "rb"), content_type="image/jpeg")
+    try:
+        name = renditions.portrait_file(author)
+        portrait = author.portrait.storage.open(name, "rb")
+    except OSError as error:  # the uploaded portrait is missing or unreadable
+        renditions.logger.error("Portrait of %s cannot be read: %s", author.slug, error)
+        raise Http404("No such portrait.") from error
+    response = FileResponse(portrait, content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 
@@ -228,10 +233,14 @@ def rendition(request, key, signature, spec):
         if not (staff or renditions.preview_allows(request, key)):
             raise Http404("No such picture.")
         image = get_object_or_404(Image.objects.exclude(file=""), key=key)
-    stored = renditions.get_rendition(image, spec)
-    response = FileResponse(
-        stored.file.open("rb"), content_type=renditions.FORMATS[spec.rsplit(".", 1)[1]]
-    )
+    stored = renditions.readable_rendition(image, spec)
+    if stored is None:  # its original is missing or unreadable (logged)
+        raise Http404("No such picture.")
+    try:
+        photo = stored.file.open("rb")
+    except OSError as error:  # the rendition's own file was removed from storage
+        raise Http404("No such picture.") from error
+    response = FileResponse(photo, content_type=renditions.FORMATS[spec.rsplit(".", 1)[1]])
     if private:
         response["Cache-Control"] = "private, no-store"
     else:
