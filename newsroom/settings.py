@@ -115,6 +115,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that is down or stuck must not hold a request longer than gunicorn's timeout:
+# readers then get cached pages or a 503 with Retry-After (newsroom/errors.py) within seconds.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+    if DATABASE_STATEMENT_TIMEOUT:
+        # Sent as a startup parameter; behind PgBouncer set it on the role or the database.
+        options["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # How long a statement waits for another process's write lock before failing.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = DATABASE_STATEMENT_TIMEOUT or 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):

@@ -9,6 +9,9 @@ admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Editorial desk"
 
+# A database outage is a 503 with Retry-After, any other fault the 500 page (newsroom/errors.py).
+handler500 = "newsroom.errors.server_error"
+
 urlpatterns = [
     path(
         "admin/articles/article/import/", admin.site.admin_view(import_view), name="article_import"
