@@ -40,5 +40,8 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
-# The proxy in front (nginx, a load balancer) sets X-Forwarded-Proto; trust it from localhost.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The proxy in front (nginx, a load balancer) sets X-Forwarded-Proto; trust it from the same
+# TRUSTED_PROXIES as Django does (newsroom/proxies.py), localhost by default.
+forwarded_allow_ips = os.environ.get(
+    "FORWARDED_ALLOW_IPS", os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
+)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarding headers from anyone but TRUSTED_PROXIES are dropped (newsroom/proxies.py).
+    "newsroom.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous readers' pages are answered from the shared cache here, before sessions,
@@ -94,7 +96,9 @@ TEMPLATES = [
         "OPTIONS": {"environment": "newsroom.templating.environment"},
     },
     {
+        # The admin and emails; newsroom/templates/ holds the site-wide admin overrides.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "newsroom" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -281,6 +285,10 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# How long browsers and shared caches may keep a public photo: a photo taken down is gone
+# from every cache within this many seconds (articles/images/renditions.py).
+PHOTO_CACHE_SECONDS = int(os.environ.get("PHOTO_CACHE_SECONDS", "300"))
+
 # Uploads: images above this are refused before Pillow decodes them.
 # Workflow e-mail (articles/workflow/notifications.py): SMTP when EMAIL_HOST is set, else
 # printed to the console.
@@ -309,7 +317,8 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWSROOM_SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 
 # Security: Django's protections on; secure cookies and HSTS whenever DEBUG is off.
-# Content-Security-Policy (django-csp): no inline script and no <style> element anywhere;
+# Content-Security-Policy (django-csp): no inline script, no <style> element and no style=""
+# attribute anywhere (the admin's own styles are classes in articles/static/articles/admin/base.css);
 # JSON-LD data blocks are not scripts and need no exception. The admin passes it too.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -317,8 +326,6 @@ CONTENT_SECURITY_POLICY = {
         # The nonce is sent only on pages that use it: the article editor's import map.
         "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
-        # style="..." attributes (admin thumbnails) carry no script; <style> stays blocked.
-        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -344,8 +351,13 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Sessions in the database, never in the cache: a Redis outage must not stop editors logging in.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Proxies whose X-Forwarded-Proto and X-Forwarded-For are believed: addresses or networks.
+# The default suits a proxy on the same machine (gunicorn binds 127.0.0.1); behind a load
+# balancer list its addresses. Anyone else's forwarding headers are removed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Only ever present when a trusted proxy sent it (newsroom/proxies.py).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

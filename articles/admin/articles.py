@@ -54,7 +54,7 @@ class BodyPhotoInline(admin.TabularInline):
         if not image.file:
             return "needs photo"
         url = reverse("admin:articles_image_thumbnail", args=[image.pk])
-        return format_html('<img src="{}" alt="" style="max-height:80px">', url)
+        return format_html('<img src="{}" alt="" class="thumbnail-inline">', url)
 
     @admin.display(description="reference")
     def reference(self, use):
@@ -228,7 +228,7 @@ class ArticleAdmin(EditorAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
         if not article.hero_image_id or not article.hero_image.file:
             return ""
         url = reverse("admin:articles_image_thumbnail", args=[article.hero_image_id])
-        return format_html('<img src="{}" alt="" style="max-height:48px">', url)
+        return format_html('<img src="{}" alt="" class="thumbnail-list">', url)
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):

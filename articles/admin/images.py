@@ -152,7 +152,7 @@ class ImageAdmin(admin.ModelAdmin):
         if not image.pk or not image.file:
             return mark_safe('<span class="needs-photo">needs photo</span>')
         url = reverse("admin:articles_image_thumbnail", args=[image.pk])
-        return format_html('<img src="{}" alt="" style="max-width:160px;max-height:120px">', url)
+        return format_html('<img src="{}" alt="" class="thumbnail-library">', url)
 
     @admin.display(description="caption", ordering="caption")
     def caption_or_alt(self, image):

@@ -224,6 +224,14 @@ def get_rendition(image, spec):
     return rendition
 
 
+def public_cache_control():
+    """Cache-Control of a photo anyone may see. Browsers and shared caches (CDNs, proxies)
+    keep it PHOTO_CACHE_SECONDS (5 minutes by default), not a day: a photo taken down, or
+    whose article is unpublished, is gone from every cache within that time."""
+    seconds = settings.PHOTO_CACHE_SECONDS
+    return f"public, max-age={seconds}, s-maxage={seconds}"
+
+
 def readable_rendition(image, spec):
     """The stored rendition, made on first use; None (and the fault logged) when the original
     cannot be read, so that a page or feed leaves the photo out instead of failing."""

@@ -214,7 +214,7 @@ def author_portrait(request, slug, signature):
         renditions.logger.error("Portrait of %s cannot be read: %s", author.slug, error)
         raise Http404("No such portrait.") from error
     response = FileResponse(portrait, content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = renditions.public_cache_control()
     return response
 
 
@@ -244,7 +244,7 @@ def rendition(request, key, signature, spec):
     if private:
         response["Cache-Control"] = "private, no-store"
     else:
-        response["Cache-Control"] = "public, max-age=86400"
+        response["Cache-Control"] = renditions.public_cache_control()
     return response
 
 
