@@ -47,7 +47,7 @@ def run_python(code, **extra):
 
 
 class InlineCode(HTMLParser):
-    """Collects what a strict CSP would block: inline scripts, handlers, <style> elements."""
+    """Collects what a strict CSP would block: inline scripts, handlers, inline styles."""
 
     def __init__(self, nonce=None):
         super().__init__()
@@ -65,6 +65,8 @@ class InlineCode(HTMLParser):
         if tag == "style":
             self.problems.append("<style> element")
         for name, value in attrs:
+            if name == "style":
+                self.problems.append(f"style attribute on <{tag}>")
             if name.startswith("on"):
                 self.problems.append(f"{name} handler on <{tag}>")
             if name in {"href", "src", "action"} and (value or "").startswith("javascript:"):
