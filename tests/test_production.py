@@ -25,13 +25,19 @@ PRODUCTION_ENV = {
 }
 
 
+# DJANGO_ALLOW_ASYNC_UNSAFE is set for Playwright in this test process only; the defaults
+# checked here are those without the caller's REDIS_URL (a test passes it when it wants one).
+NOT_PASSED_ON = {
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "PAGE_CACHE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "REDIS_URL",
+}
+
+
 def production_environment(**extra):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        # DJANGO_ALLOW_ASYNC_UNSAFE is set for Playwright in this test process only.
-        if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "PAGE_CACHE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in NOT_PASSED_ON}
     return {**env, **PRODUCTION_ENV, **extra}
 
 
