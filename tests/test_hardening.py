@@ -150,4 +150,4 @@ def test_admin_pages_with_photos_carry_no_style_attribute(
     html = response.content.decode()
     assert inline_code(html) == []
     assert ' style="' not in html
-    assert "articles/admin.css" in html
+    assert "articles/admin/base.css" in html
