@@ -53,9 +53,9 @@ def test_feeds_leave_out_the_enclosure_when_the_original_is_missing(client, lost
     assert any(photo.key in record.getMessage() for record in caplog.records)
 
     restore()
-    from articles.cache.invalidation import invalidate_everything
+    from articles.cache.invalidation import invalidate_all_pages
 
-    invalidate_everything()
+    invalidate_all_pages()
     assert len(rss_enclosures(client)) == 1
     assert len(atom_enclosures(client)) == 1
 

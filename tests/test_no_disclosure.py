@@ -53,9 +53,9 @@ def test_person_pages_appear_once_their_work_is_published(client):
     assert client.get(f"/author/{author.slug}/").status_code == 404
     assert client.get(f"/photographer/{photographer.slug}/").status_code == 404
     Article.objects.filter(pk=story.pk).update(status=Article.Status.PUBLISHED)
-    from articles.cache.invalidation import invalidate_everything
+    from articles.cache.invalidation import invalidate_all_pages
 
-    invalidate_everything()
+    invalidate_all_pages()
     for url in person_urls(author, photographer):
         response = client.get(url)
         assert response.status_code == 200, url
