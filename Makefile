@@ -27,8 +27,8 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The suite pins the settings it asserts (tests/environment.py), so what the caller's shell
-# exports (DEBUG=1 for development, say) does not change the outcome; DATABASE_URL and
-# REDIS_URL still choose the servers it runs against.
+# exports (DEBUG=1 or REDIS_URL for development, say) does not change the outcome;
+# DATABASE_URL still chooses the database it runs against.
 test: install browser-deps
 	$(BIN)/pytest
 

@@ -2,8 +2,9 @@
 
 The suite asserts production behaviour (DEBUG off, HSTS, the page cache on...), so settings
 that the caller's shell may export for development are removed here: `DEBUG=1 make test`
-passes as `make test` does. DATABASE_URL, REDIS_URL and their tuning are kept on purpose:
-they choose the servers the suite runs against.
+passes as `make test` does. DATABASE_URL and its tuning are kept on purpose: it chooses the
+database the suite runs against. REDIS_URL is not: tests that need Redis name their own
+(NEWSROOM_TEST_REDIS_URL), and the rest assert the default in-process cache.
 """
 
 import os
@@ -21,6 +22,9 @@ CALLER_SETTINGS_IGNORED = (
     "PAGE_CACHE_TIMEOUT",
     "PAGE_CACHE_BROWSER_MAX_AGE",
     "CACHE_DISABLED",
+    "REDIS_URL",
+    "REDIS_TIMEOUT",
+    "CACHE_KEY_PREFIX",
     "PHOTO_CACHE_SECONDS",
     "TIME_ZONE",
     "MEDIA_ROOT",
