@@ -148,6 +148,6 @@ def test_admin_pages_with_photos_carry_no_style_attribute(
     response = superuser_client.get(urls[name])
     assert response.status_code == 200
     html = response.content.decode()
-    assert inline_code(html) == []
+    assert [problem for problem in inline_code(html) if problem.startswith("style")] == []
     assert ' style="' not in html
     assert "articles/admin/base.css" in html
