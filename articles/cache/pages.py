@@ -36,7 +36,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -91,6 +91,15 @@ def without_body(request, response):
     return response
 
 
+def database_reachable():
+    """False when no connection to the database can be made."""
+    try:
+        connection.ensure_connection()
+    except DatabaseError:
+        return False
+    return True
+
+
 class PageCacheMiddleware:
     """Serve stored anonymous pages before the rest of the request cycle; store the misses."""
 
@@ -122,9 +131,22 @@ class PageCacheMiddleware:
             if epoch is None:
                 epoch = store.current([tokens.EPOCH])[tokens.EPOCH]
         except DatabaseError:
-            logger.exception("Page cache: tokens unreadable; serving %s uncached", request.path)
-            return self.get_response(request)
+            return self.serve_stale_or_fresh(request, cache, key)
         return self.render_and_store(request, store, cache, key, epoch, url_name)
+
+    def serve_stale_or_fresh(self, request, cache, key):
+        """The tokens cannot be read: with the database unreachable, a page stored before and
+        not yet expired is served as stored rather than a 503; otherwise the request goes on
+        (and meets the database's own error page if it is down)."""
+        entry = cache.get(key)
+        if entry is not None and entry[6] > time.time() and not database_reachable():
+            # Nothing can be published or unpublished while the database is unreachable,
+            # so the stored page is what readers saw last. A database that answers but
+            # refused this read (locked) may have just changed: render fresh then.
+            logger.warning("Page cache: database unreachable; serving %s as stored", request.path)
+            return self.serve(request, entry)
+        logger.exception("Page cache: tokens unreadable; serving %s uncached", request.path)
+        return self.get_response(request)
 
     def fresh_private(self, request, url_name):
         response = self.get_response(request)
