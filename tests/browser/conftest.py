@@ -31,7 +31,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, transactional_db):
+    # Asking for the database first makes pytest tear it down (flush it) after this page
+    # is closed, never while the page's timers are still talking to the live server.
     # axe-core is injected as an inline script, which our CSP (rightly) forbids.
     context = browser.new_context(viewport=DESKTOP, locale="en-GB", bypass_csp=True)
     page = context.new_page()
@@ -42,6 +44,24 @@ def page(browser):
     for open_page in context.pages:
         open_page.close()
     context.close()
+
+
+@pytest.fixture
+def new_context(browser, transactional_db):
+    """Open more browsers (one per person) in a test; all are closed before the database is
+    flushed, like ``page``."""
+    opened = []
+
+    def open_context(**options):
+        context = browser.new_context(viewport=DESKTOP, locale="en-GB", **options)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        for open_page in context.pages:
+            open_page.close()
+        context.close()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ def panel(page):
 
 
 def test_submit_request_changes_resubmit_publish_from_the_top_of_the_form(
-    live_server, browser, writer, editor, screenshots
+    live_server, new_context, writer, editor, screenshots
 ):
     with_password(writer), with_password(editor)
     photo = make_image(
@@ -31,8 +31,8 @@ def test_submit_request_changes_resubmit_publish_from_the_top_of_the_form(
         created_by=writer,
     )
     change = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
-    as_writer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    as_editor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    as_writer = new_context().new_page()
+    as_editor = new_context().new_page()
 
     log_in(as_writer, live_server, writer)
     as_writer.goto(change)
@@ -67,7 +67,7 @@ def test_submit_request_changes_resubmit_publish_from_the_top_of_the_form(
     panel(as_editor).get_by_role("button", name="Publish", exact=True).click()
     assert "is now Published" in as_editor.locator(".messagelist").inner_text()
 
-    reader = browser.new_context().new_page()
+    reader = new_context().new_page()
     article.refresh_from_db()
     reader.goto(live_server.url + article.get_absolute_url())
     assert "designed by Anna Kowalska" in reader.locator(".story__body").inner_text()

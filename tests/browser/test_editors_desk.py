@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Image
 from articles.workflow.roles import sync_roles
-from tests.browser.conftest import DESKTOP
 from tests.factories import make_article, make_author, make_image, make_photographer, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,8 +38,8 @@ def people(transactional_db, django_user_model):
     return made
 
 
-def log_in(browser, live_server, username):
-    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+def log_in(new_context, live_server, username):
+    context = new_context()
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/admin/login/?next=/admin/")
@@ -51,8 +50,8 @@ def log_in(browser, live_server, username):
     return page
 
 
-def reader(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+def reader(new_context):
+    context = new_context()
     page = context.new_page()
     page.set_default_timeout(15_000)
     return page
@@ -100,7 +99,7 @@ def messages(page):
 
 
 def test_a_story_with_a_photo_travels_from_writer_to_editor_to_reader(
-    browser, live_server, people, screenshots
+    new_context, live_server, people, screenshots
 ):
     section = make_section(name="City", slug="city")
     photo = make_image(
@@ -118,7 +117,7 @@ def test_a_story_with_a_photo_travels_from_writer_to_editor_to_reader(
         authors=[people["wanda"].author_profile],
         created_by=people["wanda"],
     )
-    writer = log_in(browser, live_server, "wanda")
+    writer = log_in(new_context, live_server, "wanda")
     open_article(writer, live_server, article)
     type_body(writer, "The first will open in May.")
     insert_photo(writer, "river at dawn")
@@ -138,7 +137,7 @@ def test_a_story_with_a_photo_travels_from_writer_to_editor_to_reader(
     press(writer, "Submit for review")
     assert any("is now In review" in m for m in messages(writer)), messages(writer)
 
-    editor = log_in(browser, live_server, "edith")
+    editor = log_in(new_context, live_server, "edith")
     open_article(editor, live_server, article)
     editor.fill("#id_workflow-comment", "Name the second bridge.")
     press(editor, "Request changes")
@@ -152,7 +151,7 @@ def test_a_story_with_a_photo_travels_from_writer_to_editor_to_reader(
     press(editor, "Publish")
     assert any("is now Published" in m for m in messages(editor)), messages(editor)
 
-    visitor = reader(browser)
+    visitor = reader(new_context)
     article.refresh_from_db()
     visitor.goto(live_server.url + article.get_absolute_url())
     page_text = visitor.locator("main").inner_text()
@@ -163,10 +162,10 @@ def test_a_story_with_a_photo_travels_from_writer_to_editor_to_reader(
 
 
 def test_editor_publishes_changes_to_a_live_story_and_its_tags_stay_whole(
-    browser, live_server, people
+    new_context, live_server, people
 ):
     article = make_article(headline="Old headline", tags=["Minsk", "Rail strikes"])
-    editor = log_in(browser, live_server, "edith")
+    editor = log_in(new_context, live_server, "edith")
     open_article(editor, live_server, article)
     editor.fill("#id_headline", "New headline")
     editor.click("input[name=_continue]")
@@ -179,7 +178,7 @@ def test_editor_publishes_changes_to_a_live_story_and_its_tags_stay_whole(
     article.refresh_from_db()
     assert article.headline == "New headline"
     assert sorted(article.tags.names()) == ["Minsk", "Rail strikes"]
-    visitor = reader(browser)
+    visitor = reader(new_context)
     visitor.goto(live_server.url + article.get_absolute_url())
     assert "New headline" in visitor.locator("h1").inner_text()
     assert visitor.goto(live_server.url + "/tag/m/").status == 404
@@ -194,14 +193,16 @@ def test_editor_publishes_changes_to_a_live_story_and_its_tags_stay_whole(
     assert sorted(article.tags.names()) == ["Minsk", "Rail strikes"]
 
 
-def test_writer_restoring_an_old_revision_keeps_the_editors_embargo(browser, live_server, people):
+def test_writer_restoring_an_old_revision_keeps_the_editors_embargo(
+    new_context, live_server, people
+):
     article = make_article(
         status=S.DRAFT,
         published_at=None,
         authors=[people["wanda"].author_profile],
         created_by=people["wanda"],
     )
-    writer = log_in(browser, live_server, "wanda")
+    writer = log_in(new_context, live_server, "wanda")
     open_article(writer, live_server, article)
     writer.fill("#id_headline", "A second draft")
     writer.click("input[name=_continue]")
@@ -218,9 +219,9 @@ def test_writer_restoring_an_old_revision_keeps_the_editors_embargo(browser, liv
     assert "Embargoed until" in writer.locator(".embargo").inner_text()
 
 
-def test_photo_desk_adds_alt_text_to_an_existing_photo(browser, live_server, people):
+def test_photo_desk_adds_alt_text_to_an_existing_photo(new_context, live_server, people):
     image = make_image(alt_text="", caption="Minsk at night")
-    desk = log_in(browser, live_server, "pat")
+    desk = log_in(new_context, live_server, "pat")
     desk.goto(f"{live_server.url}/admin/articles/image/{image.pk}/change/")
     desk.fill("#id_alt_text", "The Svislach embankment lit at night")
     desk.click("input[name=_save]")
@@ -232,11 +233,11 @@ def test_photo_desk_adds_alt_text_to_an_existing_photo(browser, live_server, peo
 
 
 def test_second_writer_cannot_overwrite_a_story_by_importing_a_same_named_file(
-    browser, live_server, people, tmp_path
+    new_context, live_server, people, tmp_path
 ):
     story = "Posted: 02.03.2025 09:15:00\n\n{}\n\nStandfirst.\n\nBody text.\n\nBy Anna Kowalska"
     (tmp_path / "story.txt").write_text(story.format("Wanda's story"), encoding="utf-8")
-    first = log_in(browser, live_server, "wanda")
+    first = log_in(new_context, live_server, "wanda")
     first.goto(f"{live_server.url}/admin/articles/article/import/")
     first.set_input_files("input[name=texts]", str(tmp_path / "story.txt"))
     first.click("input[type=submit][value=Import]")
@@ -244,7 +245,7 @@ def test_second_writer_cannot_overwrite_a_story_by_importing_a_same_named_file(
     assert Article.objects.get().headline == "Wanda's story"
 
     (tmp_path / "story.txt").write_text(story.format("Walter's version"), encoding="utf-8")
-    second = log_in(browser, live_server, "walter")
+    second = log_in(new_context, live_server, "walter")
     second.goto(f"{live_server.url}/admin/articles/article/import/")
     second.set_input_files("input[name=texts]", str(tmp_path / "story.txt"))
     second.click("input[type=submit][value=Import]")
@@ -256,15 +257,15 @@ def test_second_writer_cannot_overwrite_a_story_by_importing_a_same_named_file(
 
 
 def test_two_editors_on_one_story_see_each_other_and_the_second_save_is_refused(
-    browser, live_server, people
+    new_context, live_server, people
 ):
     article = make_article(status=S.DRAFT, body="Original text.")
     writer_made = people["wanda"]
     article.bylines.create(author=writer_made.author_profile, position=1)
     article.created_by = writer_made
     article.save()
-    first = log_in(browser, live_server, "edith")
-    second = log_in(browser, live_server, "wanda")
+    first = log_in(new_context, live_server, "edith")
+    second = log_in(new_context, live_server, "wanda")
     open_article(first, live_server, article)
     open_article(second, live_server, article)
     # The first page learns of the second at its next heartbeat.
