@@ -75,6 +75,23 @@ def test_pages_still_answer_and_the_photo_is_not_found_when_its_original_is_miss
     assert client.get(photo_url).status_code == 200
 
 
+def test_article_page_leaves_out_the_figure_of_a_missing_original(client, lost_photo, caplog):
+    from django.core.cache import cache
+
+    article, photo, restore = lost_photo
+    with caplog.at_level(logging.ERROR, logger="articles.images.renditions"):
+        page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    assert b"<figure" not in page.content and b"<picture" not in page.content
+    assert b"Intro." in page.content  # the text stays
+    assert any(photo.key in record.getMessage() for record in caplog.records)
+
+    restore()
+    cache.clear()  # the check is remembered for five minutes; pages are cached anyway
+    page = client.get(article.get_absolute_url())
+    assert page.content.count(b"<figure") == 1  # the hero; its body slot is not shown twice
+
+
 def test_a_deleted_rendition_file_is_not_found_rather_than_an_error(client):
     photo = make_image()
     make_article(hero_image=photo)

@@ -242,6 +242,28 @@ def readable_rendition(image, spec):
         return None
 
 
+ORIGINAL_CHECK_SECONDS = 300
+
+
+def original_available(image):
+    """False (and logged) when the photo's original is gone from storage, so an article page
+    leaves its figure out. Asked of storage at most once per ORIGINAL_CHECK_SECONDS per file."""
+    if not image.file:
+        return False
+    key = "photo-original:" + signature(image.key, image.file.name)
+
+    def look():
+        try:
+            found = image.file.storage.exists(image.file.name)
+        except OSError:
+            found = False
+        if not found:
+            logger.error("Photo %s: its original %s is missing from storage", image.key, image.file)
+        return found
+
+    return cache.get_or_set(key, look, ORIGINAL_CHECK_SECONDS)
+
+
 def stored_size(rendition):
     """The rendition file's size in bytes; None (and logged) when the file is gone."""
     if rendition is None:

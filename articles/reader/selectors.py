@@ -113,7 +113,17 @@ def updated_at(article):
 
 
 def has_picture(image):
-    return image is not None and bool(image.file)
+    return image is not None and bool(image.file) and renditions.original_available(image)
+
+
+def shown_figures(images_by_key):
+    """The body's photos minus those whose original is missing (a placeholder still awaiting
+    its file keeps its captioned slot)."""
+    return {
+        key: image
+        for key, image in images_by_key.items()
+        if not image.file or renditions.original_available(image)
+    }
 
 
 def without_hero_slot(body_html, hero):
@@ -198,7 +208,7 @@ def article_page_context(article, request=None, *, now=None):
         "authors": article.byline_authors,
         "tags": tags,
         "hero": hero,
-        "body": insert_figures(body_html, article_page.body_photos(article)),
+        "body": insert_figures(body_html, shown_figures(article_page.body_photos(article))),
         "updated_at": updated_at(article),
         "corrections": corrections,
         "related": related_cards,
