@@ -18,6 +18,14 @@ def preview_url(article):
     return reverse("admin:articles_article_editor_preview", args=[article.pk])
 
 
+def make_photo_desk_member():
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("desk-only", is_staff=True)
+    user.groups.add(Group.objects.get(name="Photo desk"))
+    return user
+
+
 def test_writer_finds_photos_by_caption_credit_and_tag(client, writer):
     bogush = make_photographer(name="Pavel Bogush")
     bridge = make_image(caption="The new bridge at dusk", photographer=bogush)
@@ -101,6 +109,30 @@ def test_live_preview_renders_the_unsaved_text_and_saves_nothing(client, writer)
     article.refresh_from_db()
     assert (article.headline, article.body) != ("Unsaved headline", "<p>Unsaved text.</p>")
     assert article.body == "<p>Saved text.</p>"
+
+
+def test_add_page_previews_the_text_before_the_first_save_and_saves_nothing(client, writer):
+    photo = make_image(caption="Placed on a new story")
+    client.force_login(writer)
+    add_page = client.get(reverse("admin:articles_article_add"))
+    new_preview = reverse("admin:articles_article_editor_new_preview")
+    assertContains(add_page, f'data-url="{new_preview}"')
+    response = client.post(
+        new_preview,
+        {
+            "headline": "A story not yet saved",
+            "standfirst": "Its lead.",
+            "body": f'<p>First words.</p><figure data-image="{photo.key}"></figure>',
+        },
+    )
+    assertContains(response, "Preview — not published")
+    assertContains(response, '<h1 class="story__headline">A story not yet saved</h1>')
+    assertContains(response, "<p>First words.</p>")
+    assertContains(response, "Placed on a new story")
+    assertContains(response, writer.author_profile.name)  # the writer's own byline
+    assert not Article.objects.exists()
+    client.force_login(make_photo_desk_member())
+    assert client.post(new_preview, {"body": "<p>x</p>"}).status_code == 403
 
 
 def test_live_preview_is_refused_to_other_writers_and_to_get(client, writer, other_writer):

@@ -78,6 +78,11 @@ class EditorAdminMixin:
                 name="articles_article_editor_upload",
             ),
             path(
+                "editor/preview/",
+                view(self.editor_new_preview_view),
+                name="articles_article_editor_new_preview",
+            ),
+            path(
                 "<path:object_id>/editor/preview/",
                 view(self.editor_preview_view),
                 name="articles_article_editor_preview",
@@ -94,6 +99,8 @@ class EditorAdminMixin:
                 context["live_preview_url"] = reverse(
                     "admin:articles_article_editor_preview", args=[obj.pk]
                 )
+        elif add:
+            context["live_preview_url"] = reverse("admin:articles_article_editor_new_preview")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def editor_photos_view(self, request):
@@ -124,6 +131,20 @@ class EditorAdminMixin:
         image.save()
         form.save_m2m()
         return JsonResponse({"photo": library.describe(image)}, status=201)
+
+    def editor_new_preview_view(self, request):
+        """The Add page's live preview: the text typed so far, before any save."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("articles.add_article"):
+            raise PermissionDenied
+        unsaved = preview.preview_new(
+            user=request.user,
+            headline=request.POST.get("headline", ""),
+            standfirst=request.POST.get("standfirst", ""),
+            body=request.POST.get("body", ""),
+        )
+        return preview.render_preview(request, unsaved)
 
     def editor_preview_view(self, request, object_id):
         """The unsaved headline, standfirst and body in the readers' template, never cached."""

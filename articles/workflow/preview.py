@@ -20,7 +20,9 @@ from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
 from articles.images import renditions
-from articles.models import Article, Author, Image, ShareLink
+from articles.models import Article, ArticleAuthor, ArticleImage, Author, Image, ShareLink
+from articles.models.articles import BYLINES_ATTR
+from articles.reader import article_page
 from articles.reader.selectors import (
     article_json_ld,
     article_page_context,
@@ -115,6 +117,26 @@ def preview_unsaved(pk, *, headline: str, standfirst: str, body: str) -> Article
         **pending,
         "images": list(dict.fromkeys(key for _, key in image_references(article.body))),
     }
+    return article
+
+
+def preview_new(*, user, headline: str, standfirst: str, body: str) -> Article:
+    """A new article's unsaved text as readers would see it, before its first save: the
+    writer's own byline, the photos the body places, no tags yet. Nothing is written."""
+    article = Article(headline=headline.strip() or "Untitled", standfirst=standfirst.strip())
+    article.body = clean_body(body)
+    article.body_html = article.body
+    keys = list(dict.fromkeys(key for _, key in image_references(article.body)))
+    images = Image.objects.select_related("photographer").in_bulk(keys, field_name="key")
+    setattr(article, article_page.TAGGED_ATTR, [])
+    setattr(article, article_page.CORRECTIONS_ATTR, [])
+    setattr(
+        article,
+        article_page.PHOTOS_ATTR,
+        [ArticleImage(image=images[key]) for key in keys if key in images],
+    )
+    author = Author.objects.filter(user=user).first()
+    setattr(article, BYLINES_ATTR, [ArticleAuthor(author=author)] if author else [])
     return article
 
 

@@ -48,6 +48,19 @@ def test_live_preview_shows_the_unsaved_text_in_the_readers_page(
     assert "Traffic eases" not in draft.body  # nothing was saved by previewing
 
 
+def test_a_new_story_is_previewed_while_typing_before_its_first_save(live_server, page, writer):
+    log_in(page, live_server, with_password(writer))
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_label("Headline").fill("A new story")
+    body_editor(page).click()
+    page.keyboard.type("Its first words.")
+    preview = page.frame_locator("#live-preview-frame")
+    preview.locator(".story__body p", has_text="Its first words.").wait_for()
+    assert preview.locator(".preview-banner").inner_text().startswith("Preview — not published")
+    assert preview.locator("h1").inner_text() == "A new story"
+    assert not Article.objects.exists()
+
+
 def test_text_typed_before_a_closed_tab_is_offered_back(live_server, page, writer, draft):
     log_in(page, live_server, writer)
     open_draft(page, live_server, draft)
