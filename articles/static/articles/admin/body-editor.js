@@ -194,7 +194,7 @@ export const NewsPhoto = Node.create({
         try {
           const photo = await uploadPhoto(config, file)
           const at = position ?? editor.state.selection.to
-          editor.chain().focus().insertContentAt(at, { type: "newsPhoto", attrs: { key: photo.key } }).run()
+          editor.chain().focus().insertContentAt(at, photoThenParagraph(photo.key)).run()
           reportUpload(`${file.name} is now in the library and in the text.`)
         } catch (error) {
           reportUpload(`${file.name} was not uploaded: ${error.message}`)
@@ -268,7 +268,7 @@ function openChooser(editor, config) {
           ...photoCard(photo, photo.key),
         )
         choose.addEventListener("click", () => {
-          editor.chain().focus().insertContentAt(position, { type: "newsPhoto", attrs: { key: photo.key } }).run()
+          editor.chain().focus().insertContentAt(position, photoThenParagraph(photo.key)).run()
           dialog.close()
         })
         return element("li", {}, choose)
@@ -330,3 +330,10 @@ function createEditor(textarea) {
 }
 
 initializeEditors(createEditor, `[${MARKER}]`)
+
+
+// A placed photo is followed by a paragraph, with the cursor in it, so the writer goes on
+// typing below the photo instead of replacing it (an empty paragraph is dropped on save).
+function photoThenParagraph(key) {
+  return [{ type: "newsPhoto", attrs: { key } }, { type: "paragraph" }]
+}
