@@ -237,3 +237,71 @@ def test_also_open_by_clears_when_the_other_person_leaves_and_after_thirty_secon
     url = reverse("admin:articles_article_presence", args=[article.pk])
     presence.note_open(article, writer)
     assert client.post(url).json() == {"others": [writer.username]}
+
+
+def _import_as(name, text, user, **options):
+    raw = RawFile(name=name, data=text.encode())
+    return Importer(ImportOptions(user=user, **options)).import_file(raw)
+
+
+PHOTO_STORY = (
+    "Posted: 02.03.2025 09:15:00\n\n{}\n\nStandfirst.\n\nBody text.\n\n"
+    "The river at dawn   Pavel Bogush\n\nMore text.\n\nBy Anna Kowalska"
+)
+
+
+def test_importing_into_a_live_article_publishes_the_changes_through_the_workflow(client, editor):
+    section = make_section()
+    live = dict(section=section, status=S.PUBLISHED)
+    _import_as("story.txt", STORY.format("First version"), editor, tags=("Bridges",), **live)
+    article = Article.objects.get()
+    assert article.status == S.PUBLISHED
+    assertContains(client.get(article.get_absolute_url()), "First version")  # now cached
+
+    result = _import_as(
+        "story.txt", STORY.format("Second version"), editor, tags=("Minsk",), **live
+    )
+
+    assert (result.outcome, result.note) == ("updated", "")
+    article.refresh_from_db()
+    assert article.headline == "Second version" and not article.has_unpublished_changes
+    assert sorted(article.tags.names()) == ["Bridges", "Minsk"]
+    assert not [tag.name for tag in Tag.objects.all() if len(tag.name) == 1]
+    steps = list(article.events.order_by("created_at", "id").values_list("transition", flat=True))
+    assert steps == ["import", "publish_changes"]
+    assert article.revisions.filter(transition="import").count() == 1
+    page = client.get(article.get_absolute_url())
+    assertContains(page, "Second version")
+    assertNotContains(page, "First version")
+
+
+def test_imported_changes_that_fail_the_pre_publish_checks_wait_and_readers_keep_the_live_text(
+    client, editor
+):
+    live = dict(section=make_section(), status=S.PUBLISHED)
+    _import_as("story.txt", STORY.format("Live text"), editor, **live)
+
+    result = _import_as("story.txt", PHOTO_STORY.format("Changed text"), editor, **live)
+
+    assert not result.failed
+    assert "changes kept pending, not published" in result.note and "alt text" in result.note
+    article = Article.objects.get()
+    assert article.headline == "Live text" and article.has_unpublished_changes
+    assert revisions.pending_revision(article).content["headline"] == "Changed text"
+    page = client.get(article.get_absolute_url())
+    assertContains(page, "Live text")
+    assertNotContains(page, "Changed text")
+
+
+def test_a_writers_reimport_keeps_the_editors_publish_time_and_embargo(writer):
+    _import_as("story.txt", STORY.format("Mine"), writer)
+    article = Article.objects.get()
+    decided = timezone.now() + timedelta(days=3)
+    Article.objects.filter(pk=article.pk).update(published_at=decided, embargo_until=decided)
+
+    text = STORY.format("Mine, rewritten").replace("02.03.2025", "04.04.2024")
+    assert _import_as("story.txt", text, writer).outcome == "updated"
+
+    article.refresh_from_db()
+    assert article.headline == "Mine, rewritten"
+    assert (article.published_at, article.embargo_until) == (decided, decided)

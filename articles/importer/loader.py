@@ -12,7 +12,7 @@ from taggit.models import Tag
 from articles.images.validators import validate_image_upload
 from articles.models import Article, Image
 from articles.services import set_byline, sync_body_images
-from articles.services.articles import check_may_change
+from articles.services.articles import article_save, check_may_change
 from articles.workflow import revisions
 from articles.workflow import transitions as workflow
 
@@ -113,66 +113,90 @@ class Importer:
     def _save(self, parsed, raw, written):
         key = raw.source_key
         article = Article.objects.select_for_update().filter(source_key=key).first()
-        is_new = article is None
-        if is_new:
-            article = Article(source_key=key, created_by=self.options.user)
-            images = []
-        else:
-            self._check_may_update(article, raw.name)
-            images = [
-                use.image
-                for use in article.image_uses.select_related("image__photographer").order_by(
-                    "position"
-                )
-            ]
-        changed = self._set_photos(parsed, raw, images, written)
-        keys = [image.key for image in images[: len(parsed.photos)]]
-        authors = [self.people.author(name) for name in parsed.authors]
-        fields = {
-            "headline": parsed.headline,
-            "standfirst": parsed.standfirst,
-            "body": body_html(parsed.blocks, keys),
-            "published_at": timezone.make_aware(parsed.posted),
-            "hero_image_id": images[0].pk if parsed.photos else None,
-        }
-        if self.options.section is not None:
-            fields["section"] = self.options.section
-        for name, value in fields.items():
-            if getattr(article, name) != value:
-                setattr(article, name, value)
-                changed = True
-        if is_new:
-            self._prepare_new(article, parsed)
-        elif changed:
-            revisions.ensure_baseline(article.pk)
-            article.updated_by = self.options.user
-            article.version += 1
-        if is_new or changed:
-            article.save()
-        byline = [] if is_new else [b.author_id for b in article.bylines.all()]
-        if byline != [author.pk for author in authors]:
-            set_byline(article=article, authors=authors)
-            changed = True
-        sync_body_images(article=article)
-        if not is_new:
-            self._drop_unused_placeholders(images[len(parsed.photos) :])
-        if self.options.tags:
-            current = set(article.tags.all())
-            missing = [tag for tag in resolve_tags(self.options.tags) if tag not in current]
-            if missing:
-                article.tags.add(*missing)
-                changed = True
-        if changed and not is_new:
-            revisions.record(article, user=self.options.user, transition="import")
-        note = self._publish_if_asked(article, raw.name) if is_new else ""
-        outcome = CREATED if is_new else (UPDATED if changed else UNCHANGED)
+        if article is None:
+            return self._create(parsed, raw, written)
+        self._check_may_update(article, raw.name)
+        images = [
+            use.image
+            for use in article.image_uses.select_related("image__photographer").order_by("position")
+        ]
+        photos_changed = self._set_photos(parsed, raw, images, written)
+        content = self._content(parsed, article, images)
+        try:
+            saved = article_save(
+                article=article, user=self.options.user, content=content, label="import"
+            )
+        except PermissionDenied as refusal:
+            raise RawArticleError(raw.name, None, str(refusal)) from refusal
+        self._drop_unused_placeholders(images[len(parsed.photos) :])
+        note = self._publish_changes_if_asked(saved, raw.name)
+        changed = photos_changed or saved.revision is not None
         return ImportResult(
             name=raw.name,
-            outcome=outcome,
-            article=article,
+            outcome=UPDATED if changed else UNCHANGED,
+            article=saved.article,
             photos=len(parsed.photos),
             photo_files=sum(1 for image in images if image.file),
             note=note,
+        )
+
+    def _content(self, parsed, article, images) -> dict:
+        """What the copy says, as a revision snapshot over what the article holds now (on a
+        live article: over its pending changes, if any), for ``article_save``."""
+        keys = [image.key for image in images[: len(parsed.photos)]]
+        content = revisions.pending_or_live_content(article)
+        content = content | {
+            "headline": parsed.headline,
+            "standfirst": parsed.standfirst,
+            "body": body_html(parsed.blocks, keys),
+            "published_at": timezone.make_aware(parsed.posted).isoformat(),
+            "hero_image": images[0].pk if parsed.photos else None,
+            "authors": [self.people.author(name).pk for name in parsed.authors],
+        }
+        if self.options.section is not None:
+            content["section"] = self.options.section.pk
+        if self.options.tags:
+            have = {name.lower() for name in content["tags"]}
+            added = [tag.name for tag in resolve_tags(self.options.tags)]
+            content["tags"] = content["tags"] + [n for n in added if n.lower() not in have]
+        return content
+
+    def _create(self, parsed, raw, written):
+        """A new article, born a draft from its copy (the copy is its first version: no
+        revision yet; its first change keeps a baseline). ``--status published`` then goes
+        through the workflow."""
+        try:
+            check_may_change(None, self.options.user)
+        except PermissionDenied as refusal:
+            raise RawArticleError(raw.name, None, str(refusal)) from refusal
+        images = []
+        self._set_photos(parsed, raw, images, written)
+        keys = [image.key for image in images]
+        article = Article(
+            source_key=raw.source_key,
+            slug=unique_article_slugs([parsed.headline])[0],
+            status=Article.Status.DRAFT,
+            headline=parsed.headline,
+            standfirst=parsed.standfirst,
+            body=body_html(parsed.blocks, keys),
+            published_at=timezone.make_aware(parsed.posted),
+            hero_image=images[0] if images else None,
+            section=self.options.section,
+            created_by=self.options.user,
+            updated_by=self.options.user,
+        )
+        article.save()
+        set_byline(article=article, authors=[self.people.author(n) for n in parsed.authors])
+        sync_body_images(article=article)
+        if self.options.tags:
+            article.tags.add(*resolve_tags(self.options.tags))
+        return ImportResult(
+            name=raw.name,
+            outcome=CREATED,
+            article=article,
+            photos=len(parsed.photos),
+            photo_files=sum(1 for image in images if image.file),
+            note=self._publish_if_asked(article, raw.name),
         )
 
     def _publish_if_asked(self, article, name):
@@ -185,6 +209,25 @@ class Importer:
         except (PermissionDenied, ValidationError) as refusal:
             reasons = getattr(refusal, "messages", None) or [str(refusal)]
             return "kept as a draft, not published: " + " ".join(reasons)
+        return ""
+
+    def _publish_changes_if_asked(self, saved, name):
+        """A live article's imported changes wait as pending, like any edit; with
+        ``--status published`` they are published through the workflow's Publish changes
+        step (its permission, embargo and pre-publish checks). Refused: they stay pending.
+        (Without ``--status published`` a live article is not updated: ``_check_may_update``.)"""
+        if not saved.pending or saved.revision is None or self.options.dry_run:
+            return ""
+        try:
+            workflow.apply_transition(
+                saved.article,
+                "publish_changes",
+                user=self.options.user,
+                comment=f"Changes imported from {name}",
+            )
+        except (PermissionDenied, ValidationError) as refusal:
+            reasons = getattr(refusal, "messages", None) or [str(refusal)]
+            return "changes kept pending, not published: " + " ".join(reasons)
         return ""
 
     def _check_may_update(self, article, name):
@@ -210,12 +253,6 @@ class Importer:
                 f"the article '{article.headline}' it updates is published; re-import with "
                 "--status published to replace the live copy, or edit it in the admin",
             )
-
-    def _prepare_new(self, article, parsed):
-        article.slug = unique_article_slugs([parsed.headline])[0]
-        article.updated_by = self.options.user
-        # Born a draft; ``--status published`` then goes through the workflow.
-        article.status = Article.Status.DRAFT
 
     def _set_photos(self, parsed, raw, images, written):
         """Reuse the article's photos by position, add placeholders for new ones."""

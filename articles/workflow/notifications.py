@@ -59,7 +59,7 @@ def recipients(event: WorkflowEvent):
 
 def message(event: WorkflowEvent, label: str) -> tuple[str, str]:
     article = event.article
-    who = event.user.get_username() if event.user else "The scheduler"
+    who = event.user.get_username() if event.user else "Newsroom (a scheduled or command-line job)"
     subject = f"[Newsroom] {label}: {article.headline}"
     link = settings.NEWSROOM_ADMIN_BASE_URL + reverse(
         "admin:articles_article_change", args=[article.pk]
