@@ -305,3 +305,22 @@ def test_a_writers_reimport_keeps_the_editors_publish_time_and_embargo(writer):
     article.refresh_from_db()
     assert article.headline == "Mine, rewritten"
     assert (article.published_at, article.embargo_until) == (decided, decided)
+
+
+def test_publishing_changes_after_a_tag_merge_does_not_bring_the_merged_tag_back(editor):
+    from articles.services.tags import merge_tags
+
+    article = make_article(status=S.PUBLISHED, tags=["Shanghai Cooperation"])
+    content = revisions.snapshot(article) | {"headline": "Summit, updated"}
+    services.article_save(article=article, user=editor, content=content)
+    merge_tags(
+        tags=list(Tag.objects.all()) + [Tag.objects.create(name="SCO")],
+        into=Tag.objects.get(name="SCO"),
+    )
+
+    workflow.apply_transition(article, "publish_changes", user=editor)
+
+    article.refresh_from_db()
+    assert article.headline == "Summit, updated"
+    assert list(article.tags.names()) == ["SCO"]
+    assert list(Tag.objects.values_list("name", flat=True)) == ["SCO"]
