@@ -43,9 +43,23 @@ def test_live_preview_shows_the_unsaved_text_in_the_readers_page(
     preview.locator(".story__body h2", has_text="Traffic eases").wait_for()
     assert preview.locator(".preview-banner").inner_text().startswith("Preview — not published")
     assert preview.locator("h1").inner_text() == "Bridges over the Svislach"
+    page.evaluate("window.scrollTo(0, 0)")  # the sidebar sticks to the scroll position
     page.screenshot(path=str(screenshots / "editor-live-preview-desktop.png"), full_page=True)
     draft.refresh_from_db()
     assert "Traffic eases" not in draft.body  # nothing was saved by previewing
+
+
+def test_opening_an_article_starts_at_the_top_of_the_form_once_the_preview_has_loaded(
+    live_server, page, writer, draft
+):
+    log_in(page, live_server, writer)
+    page.goto(f"{live_server.url}/admin/articles/article/{draft.pk}/change/")
+    preview = page.frame_locator("#live-preview-frame")
+    preview.locator(".preview-banner").wait_for()
+    page.wait_for_timeout(300)  # the frame's own first scroll runs after it loads
+    assert page.evaluate("window.scrollY") == 0
+    assert page.get_by_role("button", name="Submit for review").is_visible()
+    assert page.locator("#id_headline").bounding_box()["y"] < page.viewport_size["height"]
 
 
 def test_a_new_story_is_previewed_while_typing_before_its_first_save(live_server, page, writer):

@@ -64,6 +64,7 @@ def test_writer_inserts_a_library_photo_found_by_tag_with_the_chooser(
     chooser.get_by_label("Search the photo library").fill("svislach")
     chooser.get_by_text("1 photo(s)").wait_for()
     chooser.locator(".photo-chooser__choice img").wait_for()
+    page.evaluate("window.scrollTo(0, 0)")  # the sidebar sticks to the scroll position
     page.screenshot(path=str(screenshots / "editor-photo-chooser-desktop.png"), full_page=True)
     chooser.get_by_role("button", name="The new bridge at dusk").click()
     placed = editor.locator("figure.editor-photo")

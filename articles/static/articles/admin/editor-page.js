@@ -139,9 +139,11 @@
     frame.addEventListener(
       "load",
       () => {
-        // First view starts at the banner and the story, past the site's header.
-        if (first) frame.contentDocument?.querySelector(".preview-banner")?.scrollIntoView()
-        else frame.contentWindow?.scrollTo(0, scroll)
+        // First view starts at the banner and the story, past the site's header. Scrolled
+        // inside the frame only: scrollIntoView would also scroll the editor's own page.
+        const banner = frame.contentDocument?.querySelector(".preview-banner")
+        const top = first && banner ? banner.getBoundingClientRect().top : scroll
+        frame.contentWindow?.scrollTo(0, top)
       },
       { once: true },
     )
