@@ -35,7 +35,7 @@ test: install browser-deps
 # The photo tests again with photos in an S3 bucket (a SeaweedFS server the tests start).
 PHOTO_TESTS := tests/test_renditions.py tests/test_image_library.py tests/test_preview_photos.py \
 	tests/test_fixtures_roundtrip.py tests/test_importer.py tests/test_demo_and_settings.py \
-	tests/test_no_leaks.py tests/test_feeds_sitemaps.py
+	tests/test_no_leaks.py tests/test_feeds_sitemaps.py tests/test_photo_changes_reach_readers.py
 test-s3: install
 	PHOTO_STORAGE=s3 $(BIN)/pytest $(PHOTO_TESTS)
 

@@ -12,6 +12,7 @@ from articles.images import renditions
 from articles.images.metadata import read_photo_metadata
 from articles.images.validators import validate_image_upload
 from articles.models import Image, Photographer
+from articles.services.photos import photo_save
 
 from .widgets import TagChoiceField
 
@@ -124,9 +125,7 @@ class ImageAdmin(admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+        photo_save(image=obj, user=request.user, changed_fields=form.changed_data)
 
     def get_urls(self):
         thumbnail = self.admin_site.admin_view(self.thumbnail_view)
