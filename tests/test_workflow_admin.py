@@ -155,6 +155,7 @@ def test_bulk_unpublish_needs_a_reason(client, editor):
     first, second = make_article(), make_article()
     client.force_login(editor)
     selected = {"action": "unpublish_selected", "_selected_action": [first.pk, second.pk]}
+    assertContains(client.get(reverse(CHANGELIST)), "Reason (for unpublishing)")
     response = client.post(reverse(CHANGELIST), selected)
     assert len([n for n in messages_of(response) if "reason" in n]) == 2
     assert Article.objects.published().count() == 2
@@ -167,6 +168,7 @@ def test_writer_cannot_run_bulk_publish(client, writer):
     client.force_login(writer)
     page = client.get(reverse(CHANGELIST))
     assertNotContains(page, "publish_selected")
+    assertNotContains(page, "Reason (for unpublishing)")
     client.post(
         reverse(CHANGELIST), {"action": "publish_selected", "_selected_action": [article.pk]}
     )

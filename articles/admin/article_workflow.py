@@ -294,6 +294,14 @@ class WorkflowAdminMixin:
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
 
+    def changelist_view(self, request, extra_context=None):
+        """The unpublishing reason box is shown only to those who may unpublish."""
+        response = super().changelist_view(request, extra_context)
+        action_form = getattr(response, "context_data", {}).get("action_form")
+        if action_form is not None and not self.has_publish_permission(request):
+            action_form.fields.pop("comment", None)
+        return response
+
 
 def _int(value):
     return int(value) if str(value).isdigit() else None
