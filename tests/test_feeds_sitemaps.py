@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from articles.models import Article
+from articles.reader import sitemaps
 from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -77,10 +79,24 @@ def test_feed_of_an_unknown_section_is_404(client):
     assert client.get("/feeds/section/nope/rss/").status_code == 404
 
 
-def test_sitemap_lists_articles_sections_tags_and_authors(client, article):
+def locations(response):
+    assert response.status_code == 200
+    return [loc.text for loc in ElementTree.fromstring(response.content).iter(f"{SITEMAP}loc")]
+
+
+def sitemap_pages(client):
+    """The pages /sitemap.xml (an index) points at, as paths."""
     response = client.get("/sitemap.xml")
-    root = ElementTree.fromstring(response.content)
-    locations = {loc.text for loc in root.iter(f"{SITEMAP}loc")}
+    assert ElementTree.fromstring(response.content).tag == f"{SITEMAP}sitemapindex"
+    return [url.removeprefix("http://testserver") for url in locations(response)]
+
+
+def test_sitemap_index_points_at_pages_listing_articles_sections_tags_and_authors(
+    client, article
+):
+    pages = sitemap_pages(client)
+    assert "/sitemap-articles.xml" in pages
+    listed = {url for page in pages for url in locations(client.get(page))}
     expected = {
         "http://testserver/",
         f"http://testserver{article.get_absolute_url()}",
@@ -89,11 +105,31 @@ def test_sitemap_lists_articles_sections_tags_and_authors(client, article):
         "http://testserver/tag/china/",
         "http://testserver/author/ann-writer/",
     }
-    assert expected <= locations
+    assert expected <= listed
+
+
+def test_articles_beyond_a_sitemap_page_go_on_page_two_and_drafts_on_none(client, monkeypatch):
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
+    oldest, older, newest = (make_article(headline=f"Story {n}") for n in range(3))
+    draft = make_article(headline="Draft", status=Article.Status.DRAFT)
+    pages = sitemap_pages(client)
+    assert {"/sitemap-articles.xml", "/sitemap-articles.xml?p=2"} <= set(pages)
+    assert "/sitemap-articles.xml?p=3" not in pages
+    first = locations(client.get("/sitemap-articles.xml"))
+    second = locations(client.get("/sitemap-articles.xml?p=2"))
+    url = "http://testserver{}".format
+    assert first == [url(oldest.get_absolute_url()), url(older.get_absolute_url())]
+    assert second == [url(newest.get_absolute_url())]
+    assert client.get("/sitemap-articles.xml?p=3").status_code == 404
+    assert not any(draft.slug in loc for loc in first + second)
 
 
 def test_news_sitemap_has_only_articles_of_the_last_48_hours(client, article):
     make_article(headline="Last week's story", published_at=timezone.now() - timedelta(days=7))
+    make_article(headline="Three days ago", published_at=timezone.now() - timedelta(days=3))
+    make_article(headline="Unpublished story", status=Article.Status.UNPUBLISHED)
+    make_article(headline="Draft story", status=Article.Status.DRAFT)
+    make_article(headline="Scheduled story", published_at=timezone.now() + timedelta(hours=1))
     response = client.get("/news-sitemap.xml")
     assert response["Content-Type"].startswith("application/xml")
     root = ElementTree.fromstring(response.content)
@@ -104,6 +140,16 @@ def test_news_sitemap_has_only_articles_of_the_last_48_hours(client, article):
         "Trade, China",
         "China, Trade",
     }
+
+
+def test_news_sitemap_stops_at_its_limit_newest_first(client, monkeypatch):
+    assert sitemaps.NEWS_LIMIT == 1000  # Google News reads no more than 1,000 URLs
+    monkeypatch.setattr(sitemaps, "NEWS_LIMIT", 2)
+    now = timezone.now()
+    for hours in [5, 1, 3]:
+        make_article(headline=f"{hours} hours ago", published_at=now - timedelta(hours=hours))
+    root = ElementTree.fromstring(client.get("/news-sitemap.xml").content)
+    assert [title.text for title in root.iter(f"{NEWS}title")] == ["1 hours ago", "3 hours ago"]
 
 
 def test_robots_txt_names_both_sitemaps(client):

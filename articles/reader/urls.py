@@ -42,6 +42,13 @@ urlpatterns = [
     path("feeds/author/<slug:slug>/atom/", feeds.AuthorAtom(), name="feed_author_atom"),
     path(
         "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "articles:sitemap"},
+        name="sitemap_index",
+    ),
+    # One sitemap's page: sitemap-articles.xml?p=2 (the index lists them all).
+    path(
+        "sitemap-<section>.xml",
         sitemap_views.sitemap,
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap",
