@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from articles.admin.article_forms import ArticleAdminForm, BylineForm, WorkflowActionForm
 from articles.admin.article_workflow import WorkflowAdminMixin
 from articles.admin.editor import EditorAdminMixin
+from articles.admin.paging import EstimatedCountPaginator
 from articles.admin.widgets import TagChoiceField
 from articles.models import Article, ArticleAuthor, ArticleImage, Section
 from articles.services import articles as services
@@ -85,6 +86,9 @@ class ArticleAdmin(EditorAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "section", "bylines__author", "tags", "published_at"]
     list_select_related = ["section", "hero_image"]
     date_hierarchy = "published_at"
+    # A million articles: no COUNT(*) of the whole table on the unfiltered list (paging.py).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     search_fields = ["headline", "standfirst", "body"]
     autocomplete_fields = ["hero_image", "section"]
     prepopulated_fields = {"slug": ["headline"]}
