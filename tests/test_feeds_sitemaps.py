@@ -91,9 +91,7 @@ def sitemap_pages(client):
     return [url.removeprefix("http://testserver") for url in locations(response)]
 
 
-def test_sitemap_index_points_at_pages_listing_articles_sections_tags_and_authors(
-    client, article
-):
+def test_sitemap_index_points_at_pages_listing_articles_sections_tags_and_authors(client, article):
     pages = sitemap_pages(client)
     assert "/sitemap-articles.xml" in pages
     listed = {url for page in pages for url in locations(client.get(page))}
