@@ -320,6 +320,9 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "status", "-published_at", "-id"], name="article_section_pub_id"
             ),
+            # The admin's list, every status, newest first: without it PostgreSQL sorts every
+            # article for each page (95 ms at 300,000 articles; benchmarks/million.py).
+            models.Index(fields=["-published_at", "-id"], name="article_pubdate_id"),
         ]
 
     def __str__(self):
