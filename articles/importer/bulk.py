@@ -9,6 +9,9 @@ imported again one by one, each in its own transaction. Files that update an exi
 article, bring photo files, or run as a dry run always take the one-by-one path.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
+
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -19,38 +22,59 @@ from articles.models import (
     Image,
     TaggedArticle,
 )
-from articles.rendering import body_plain, render_body
+from articles.rendering import render_body
 
 from .loader import CREATED, FAILED, ImportResult, resolve_tags
-from .markup import body_html
+from .markup import body_html, body_plain_text
 from .parser import RawArticleError
 from .slugs import unique_article_slugs
 
-CHUNK_SIZE = 50
+CHUNK_SIZE = 200
 
 
 def import_many(importer, raw_files, *, chunk_size=CHUNK_SIZE):
-    """Import raw files (an iterable, read lazily); yield one ImportResult per file, in order."""
-    chunk = []
-    for raw in raw_files:
-        chunk.append(raw)
-        if len(chunk) == chunk_size:
-            yield from _import_chunk(importer, chunk)
-            chunk = []
-    if chunk:
-        yield from _import_chunk(importer, chunk)
+    """Import raw files (an iterable, read lazily); yield one ImportResult per file, in order.
+
+    While a chunk is written, the next one is read and parsed in a second thread (files and
+    the parser only, never the database), so the parsing happens while PostgreSQL computes
+    the search vectors and indexes of the chunk before. At most two chunks are in memory.
+    """
+    chunks = _chunks(raw_files, chunk_size)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read-ahead") as reader:
+        ahead = reader.submit(_parse_chunk, importer, chunks)
+        while (parsed := ahead.result()) is not None:
+            ahead = reader.submit(_parse_chunk, importer, chunks)
+            yield from _import_chunk(importer, parsed)
 
 
-def _import_chunk(importer, raws):
-    results = [None] * len(raws)
-    fast = []
-    keys = [raw.source_key for raw in raws]
-    existing = set(Article.objects.filter(source_key__in=keys).values_list("source_key", flat=True))
-    for index, raw in enumerate(raws):
+def _chunks(raw_files, size):
+    iterator = iter(raw_files)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _parse_chunk(importer, chunks):
+    """The next chunk as [(raw, ParsedArticle or RawArticleError)], or None after the last."""
+    raws = next(chunks, None)
+    if raws is None:
+        return None
+    parsed = []
+    for raw in raws:
         try:
-            parsed = importer.parse(raw)
+            parsed.append((raw, importer.parse(raw)))
         except RawArticleError as error:
-            results[index] = ImportResult(name=raw.name, outcome=FAILED, error=str(error))
+            parsed.append((raw, error))
+    return parsed
+
+
+def _import_chunk(importer, parsed_chunk):
+    results = [None] * len(parsed_chunk)
+    fast = []
+    keys = [raw.source_key for raw, _ in parsed_chunk]
+    existing = set(Article.objects.filter(source_key__in=keys).values_list("source_key", flat=True))
+    for index, (raw, parsed) in enumerate(parsed_chunk):
+        if isinstance(parsed, RawArticleError):
+            results[index] = ImportResult(name=raw.name, outcome=FAILED, error=str(parsed))
             continue
         one_by_one = importer.options.dry_run or raw.photos or raw.source_key in existing
         # Publishing goes through the workflow's checks, article by article.
@@ -98,7 +122,6 @@ def _create_all(importer, fast):
     articles = []
     for (_, raw, parsed), photos, slug in zip(fast, images, slugs, strict=True):
         body = body_html(parsed.blocks, [image.key for image in photos])
-        rendered = render_body(body)
         posted = timezone.make_aware(parsed.posted)
         articles.append(
             Article(
@@ -107,8 +130,8 @@ def _create_all(importer, fast):
                 standfirst=parsed.standfirst,
                 body=body,
                 # What Article.save() stores; bulk_create skips save().
-                body_html=rendered,
-                body_plain=body_plain(rendered),
+                body_html=render_body(body),
+                body_plain=body_plain_text(parsed.blocks),
                 hero_image=photos[0] if photos else None,
                 section=options.section,
                 status=Article.Status.DRAFT,
@@ -119,20 +142,23 @@ def _create_all(importer, fast):
             )
         )
     Article.objects.bulk_create(articles)
+    # Link rows by id: no instance descriptors to run, ~7 rows an article.
     ArticleAuthor.objects.bulk_create(
-        ArticleAuthor(article=article, author=people.author(name), position=position)
+        ArticleAuthor(article_id=article.pk, author_id=people.author(name).pk, position=position)
         for article, (_, _, parsed) in zip(articles, fast, strict=True)
         for position, name in enumerate(parsed.authors)
     )
     ArticleImage.objects.bulk_create(
-        ArticleImage(article=article, image=image, position=position)
+        ArticleImage(article_id=article.pk, image_id=image.pk, position=position)
         for article, photos in zip(articles, images, strict=True)
         for position, image in enumerate(photos)
     )
     if options.tags:
-        tags = resolve_tags(options.tags)
+        tag_ids = [tag.pk for tag in resolve_tags(options.tags)]
         TaggedArticle.objects.bulk_create(
-            TaggedArticle(content_object=article, tag=tag) for article in articles for tag in tags
+            TaggedArticle(content_object_id=article.pk, tag_id=tag_id)
+            for article in articles
+            for tag_id in tag_ids
         )
     return [
         ImportResult(name=raw.name, outcome=CREATED, article=article, photos=len(photos))

@@ -20,3 +20,12 @@ def body_html(blocks, image_keys):
         elif isinstance(block, Paragraph):
             parts.append(f"<p>{escape(block.text)}</p>")
     return "".join(parts)
+
+
+def body_plain_text(blocks):
+    """What ``rendering.body_plain`` reads out of ``body_html(blocks, ...)``, straight from
+    the blocks: the bulk import skips parsing its own HTML again (tests compare the two)."""
+    parts = []
+    for block in blocks:
+        parts.append("" if isinstance(block, Photo) else block.text)
+    return "\n".join(parts).strip()

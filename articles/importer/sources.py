@@ -18,7 +18,8 @@ def source_key_for(name):
     Agencies resend corrected copy under the same file name, so re-importing it updates the
     article instead of duplicating it; the key does not depend on the content at all.
     """
-    stem = Path(name).name.rsplit(".", 1)[0] if "." in Path(name).name else Path(name).name
+    base = Path(name).name
+    stem = base.rsplit(".", 1)[0] if "." in base else base
     return "raw:" + " ".join(stem.split()).casefold()[:290]
 
 

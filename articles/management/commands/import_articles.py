@@ -1,5 +1,6 @@
 """python manage.py import_articles PATH [PATH ...]: raw copy into draft articles."""
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -52,6 +53,11 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Say what would happen; write nothing."
         )
         parser.add_argument("--user", help="Username recorded as the importer of the articles.")
+        parser.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            help="Show a progress bar on stderr (default: when stderr is a terminal).",
+        )
 
     def handle(self, *args, paths, **options):
         missing = [path for path in paths if not Path(path).exists()]
@@ -67,7 +73,9 @@ class Command(BaseCommand):
         counts = dict.fromkeys([CREATED, UPDATED, UNCHANGED, FAILED], 0)
         raw_files = (self.read(path, images_dir, photo_names) for path in iter_raw_files(paths))
         results = import_many(importer, raw_files)
-        show_bar = sys.stderr.isatty() and options["verbosity"] > 0
+        show_bar = options["progress"]
+        if show_bar is None:
+            show_bar = sys.stderr.isatty() and options["verbosity"] > 0
         if show_bar:
             results = tqdm(results, total=sum(1 for _ in iter_raw_files(paths)), unit="file")
         done = []
