@@ -159,7 +159,7 @@ def run(args, workdir):
         f"--tags={tags}",
         f"--status={args.status}",
         "--user=volume-editor",
-        "--no-progress",
+        "--progress",
     ]
     print("Command: manage.py " + " ".join(command[:1] + ["FOLDER"] + command[2:]))
     sink = Checkpoints(max(1, args.articles // 10))

@@ -10,6 +10,7 @@ article, bring photo files, or run as a dry run always take the one-by-one path.
 """
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from itertools import islice
 
 from django.db import DatabaseError, transaction
@@ -22,6 +23,7 @@ from articles.models import (
     Image,
     TaggedArticle,
 )
+from articles.models.images import new_image_key
 from articles.rendering import render_body
 
 from .loader import CREATED, FAILED, ImportResult, resolve_tags
@@ -54,46 +56,70 @@ def _chunks(raw_files, size):
 
 
 def _parse_chunk(importer, chunks):
-    """The next chunk as [(raw, ParsedArticle or RawArticleError)], or None after the last."""
+    """The next chunk as [(raw, ParsedArticle or RawArticleError, NewBody or None)], or None
+    after the last. Runs in the read-ahead thread: no database here."""
     raws = next(chunks, None)
     if raws is None:
         return None
-    parsed = []
+    parsed_chunk = []
     for raw in raws:
         try:
-            parsed.append((raw, importer.parse(raw)))
+            parsed = importer.parse(raw)
         except RawArticleError as error:
-            parsed.append((raw, error))
-    return parsed
+            parsed_chunk.append((raw, error, None))
+            continue
+        body = NewBody.of(parsed) if _may_go_fast(importer.options, raw) else None
+        parsed_chunk.append((raw, parsed, body))
+    return parsed_chunk
+
+
+def _may_go_fast(options, raw):
+    """Files that update an article, bring photo files, publish or dry-run go one by one."""
+    return not (options.dry_run or raw.photos or options.status == Article.Status.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class NewBody:
+    """A new article's body, prepared in the read-ahead thread: keys for its placeholder
+    photos chosen, the editor HTML built and cleaned, its words for the search index."""
+
+    image_keys: list
+    body: str
+    html: str
+    plain: str
+
+    @classmethod
+    def of(cls, parsed):
+        keys = [new_image_key() for _ in parsed.photos]
+        body = body_html(parsed.blocks, keys)
+        # What Article.save() stores (bulk_create skips save()); tests compare the paths.
+        return cls(keys, body, render_body(body), body_plain_text(parsed.blocks))
 
 
 def _import_chunk(importer, parsed_chunk):
     results = [None] * len(parsed_chunk)
     fast = []
-    keys = [raw.source_key for raw, _ in parsed_chunk]
+    keys = [raw.source_key for raw, _, _ in parsed_chunk]
     existing = set(Article.objects.filter(source_key__in=keys).values_list("source_key", flat=True))
-    for index, (raw, parsed) in enumerate(parsed_chunk):
+    for index, (raw, parsed, body) in enumerate(parsed_chunk):
         if isinstance(parsed, RawArticleError):
             results[index] = ImportResult(name=raw.name, outcome=FAILED, error=str(parsed))
-            continue
-        one_by_one = importer.options.dry_run or raw.photos or raw.source_key in existing
-        # Publishing goes through the workflow's checks, article by article.
-        if one_by_one or importer.options.status == Article.Status.PUBLISHED:
+        elif body is None or raw.source_key in existing:
             results[index] = (raw, parsed)  # one by one, below
         else:
-            fast.append((index, raw, parsed))
+            fast.append((index, raw, parsed, body))
     if fast:
         try:
             with transaction.atomic():
                 created = _create_all(importer, fast)
         except DatabaseError:
             importer.people.discard()
-            created = [importer.import_file(raw, parsed) for _, raw, parsed in fast]
+            created = [importer.import_file(raw, parsed) for _, raw, parsed, _ in fast]
         else:
             # Drafts only, which readers do not see: the page cache needs no renewal here
             # (bulk writes that readers see call cache.invalidation.invalidate_all_pages()).
             importer.people.commit()
-        for (index, _, _), result in zip(fast, created, strict=True):
+        for (index, *_), result in zip(fast, created, strict=True):
             results[index] = result
     for index, entry in enumerate(results):
         if isinstance(entry, tuple):
@@ -108,44 +134,43 @@ def _create_all(importer, fast):
     images = [
         [
             Image(
+                key=key,
                 is_placeholder=True,
                 caption=photo.caption,
-                photographer=people.photographer(photo.photographer),
+                photographer_id=people.photographer(photo.photographer).pk,
                 uploaded_by=options.user,
             )
-            for photo in parsed.photos
+            for photo, key in zip(parsed.photos, body.image_keys, strict=True)
         ]
-        for _, _, parsed in fast
+        for _, _, parsed, body in fast
     ]
     Image.objects.bulk_create([image for group in images for image in group])
-    slugs = unique_article_slugs([parsed.headline for _, _, parsed in fast])
-    articles = []
-    for (_, raw, parsed), photos, slug in zip(fast, images, slugs, strict=True):
-        body = body_html(parsed.blocks, [image.key for image in photos])
-        posted = timezone.make_aware(parsed.posted)
-        articles.append(
-            Article(
-                headline=parsed.headline,
-                slug=slug,
-                standfirst=parsed.standfirst,
-                body=body,
-                # What Article.save() stores; bulk_create skips save().
-                body_html=render_body(body),
-                body_plain=body_plain_text(parsed.blocks),
-                hero_image=photos[0] if photos else None,
-                section=options.section,
-                status=Article.Status.DRAFT,
-                published_at=posted,
-                source_key=raw.source_key,
-                created_by=options.user,
-                updated_by=options.user,
-            )
+    slugs = unique_article_slugs([parsed.headline for _, _, parsed, _ in fast])
+    section_id = options.section.pk if options.section else None
+    user_id = options.user.pk if options.user else None
+    articles = [
+        Article(
+            headline=parsed.headline,
+            slug=slug,
+            standfirst=parsed.standfirst,
+            body=body.body,
+            body_html=body.html,
+            body_plain=body.plain,
+            hero_image_id=photos[0].pk if photos else None,
+            section_id=section_id,
+            status=Article.Status.DRAFT,
+            published_at=timezone.make_aware(parsed.posted),
+            source_key=raw.source_key,
+            created_by_id=user_id,
+            updated_by_id=user_id,
         )
+        for (_, raw, parsed, body), photos, slug in zip(fast, images, slugs, strict=True)
+    ]
     Article.objects.bulk_create(articles)
     # Link rows by id: no instance descriptors to run, ~7 rows an article.
     ArticleAuthor.objects.bulk_create(
         ArticleAuthor(article_id=article.pk, author_id=people.author(name).pk, position=position)
-        for article, (_, _, parsed) in zip(articles, fast, strict=True)
+        for article, (_, _, parsed, _) in zip(articles, fast, strict=True)
         for position, name in enumerate(parsed.authors)
     )
     ArticleImage.objects.bulk_create(
@@ -162,24 +187,27 @@ def _create_all(importer, fast):
         )
     return [
         ImportResult(name=raw.name, outcome=CREATED, article=article, photos=len(photos))
-        for article, (_, raw, _), photos in zip(articles, fast, images, strict=True)
+        for article, (_, raw, _, _), photos in zip(articles, fast, images, strict=True)
     ]
 
 
-def record_import_run(results, *, user, request=None, source="") -> None:
+def record_import_run(results, *, user, request=None, source="", counts=None) -> None:
     """One security-log row per import run: who imported what, and how it went.
-    ``results`` may be a long run's ImportResults or a summary ``(outcome, name)`` list."""
+    ``results`` may be a run's ImportResults or a summary ``(outcome, name)`` list; a long
+    run passes its first names only, with ``counts`` ({outcome: files}) for the whole run."""
     from articles.models.security import SecurityEvent
     from articles.security.events import record_security_event
 
     pairs = [(r.outcome, r.name) if isinstance(r, ImportResult) else r for r in results]
-    if not pairs:
+    if counts is None:
+        counts = dict.fromkeys((CREATED, "updated", "unchanged", FAILED), 0)
+        for outcome, _ in pairs:
+            counts[outcome] += 1
+    total = sum(counts.values())
+    if not total:
         return
-    counts = {outcome: 0 for outcome in (CREATED, "updated", "unchanged", FAILED)}
-    for outcome, _ in pairs:
-        counts[outcome] += 1
     names = ", ".join(name for _, name in pairs[:20])
-    more = f" and {len(pairs) - 20} more" if len(pairs) > 20 else ""
+    more = f" and {total - len(pairs[:20])} more" if total > len(pairs[:20]) else ""
     record_security_event(
         SecurityEvent.Kind.IMPORT,
         user=user,

@@ -2,12 +2,14 @@
 and diacritics ("Igor Savostenko" = "igor  SAVOSTENKO" = "Igor Savoštenko")."""
 
 import unicodedata
+from functools import lru_cache
 
 from articles.models import Author, Photographer
 
 from .slugs import unique_slug
 
 
+@lru_cache(maxsize=4096)  # a long import meets the same few hundred names again and again
 def name_key(name):
     decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -78,13 +78,16 @@ class Command(BaseCommand):
             show_bar = sys.stderr.isatty() and options["verbosity"] > 0
         if show_bar:
             results = tqdm(results, total=sum(1 for _ in iter_raw_files(paths)), unit="file")
-        done = []
+        first = []  # the security log names the first files; memory stays flat at 100,000
         for result in results:
             counts[result.outcome] += 1
             self.report(result, options["verbosity"], show_bar)
-            done.append((result.outcome, result.name))  # small: a run may be 100,000 files
+            if len(first) < 20:
+                first.append((result.outcome, result.name))
         if not options["dry_run"]:
-            record_import_run(done, user=importer.options.user, source="import_articles")
+            record_import_run(
+                first, counts=counts, user=importer.options.user, source="import_articles"
+            )
         elapsed = time.monotonic() - started
         summary = (
             f"{'Dry run: ' if options['dry_run'] else ''}{counts[CREATED]} created, "
@@ -150,7 +153,9 @@ class Command(BaseCommand):
             if result.note:
                 line += "\n" + self.style.WARNING(f"           {result.note}")
         if show_bar:
-            tqdm.write(line, file=sys.stderr if result.failed else sys.stdout)
+            # Above the bar, to the command's own streams (call_command(stdout=...) too).
+            with tqdm.external_write_mode(file=sys.stderr):
+                (self.stderr if result.failed else self.stdout).write(line)
         elif result.failed:
             self.stderr.write(line)
         else:
