@@ -87,6 +87,17 @@ class Checkpoints:
         self.last = (now, self.done)
 
 
+def backend_cpu_seconds(connection):
+    """CPU time so far of this connection's PostgreSQL server process (same machine only)."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def fresh_postgres(url):
     import psycopg
 
@@ -167,7 +178,7 @@ def run(args, workdir):
         tracemalloc.start()
     rss_before = rss_mb()
     load_before = os.getloadavg()[0]
-    cpu_started = time.process_time()
+    cpu_started, server_started = time.process_time(), backend_cpu_seconds(connection)
     if args.profile:
         import cProfile
         import pstats
@@ -181,11 +192,16 @@ def run(args, workdir):
         call_command(*command, stdout=sink, stderr=sys.stderr)
     elapsed = time.perf_counter() - sink.started
     cpu = time.process_time() - cpu_started
+    server = backend_cpu_seconds(connection) - server_started
     print(*sink.tail, sep="\n")
     print(
         f"Imported {sink.done} articles in {elapsed:.1f}s = {sink.done / elapsed:.0f} articles/s "
-        f"wall clock ({sink.done / cpu:.0f}/s of this process's CPU time); load average "
-        f"{load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end"
+        f"wall clock; load average {load_before:.2f} at the start, "
+        f"{os.getloadavg()[0]:.2f} at the end"
+    )
+    print(
+        f"CPU: this process {cpu:.0f}s ({cpu / sink.done * 1000:.2f} ms an article, both threads), "
+        f"its database server process {server:.0f}s ({server / sink.done * 1000:.2f} ms)"
     )
     print(f"RSS before the import: {rss_before:.0f} MB")
     print(
