@@ -17,7 +17,6 @@ Writes that bypass model signals (``QuerySet.update``, ``bulk_create``) must cal
 """
 
 from django.db.models.signals import post_delete, post_init, post_save, pre_save
-from django.utils import timezone
 from taggit.models import Tag
 
 from articles.cache import tokens
@@ -88,23 +87,8 @@ def collect(sender, instance, **kwargs):
     if collector is None or instance.pk is None:
         return
     collector.names.add(dependency(TRACKED[sender], instance.pk))
-    if sender is Article and not is_live(instance):
+    if sender is Article and not Article.live_by_values(instance.__dict__):
         collector.unsafe = True
-
-
-def is_live(article):
-    """False when the loaded fields show the article is not public (deferred fields are unknown)."""
-    values = article.__dict__
-    if "status" in values and values["status"] != Article.Status.PUBLISHED:
-        return False
-    now = timezone.now()
-    expires_at = values.get("expires_at")
-    if expires_at is not None and expires_at <= now:
-        return False
-    if "published_at" in values:
-        published_at = values["published_at"]
-        return published_at is not None and published_at <= now
-    return True
 
 
 def forget_unloaded(sender, instance, raw=False, **kwargs):

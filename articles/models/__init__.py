@@ -4,6 +4,7 @@ Dependencies point one way: people -> images -> articles -> history.
 """
 
 from .articles import (
+    BYLINES_ATTR,
     Article,
     ArticleAuthor,
     ArticleImage,
@@ -11,6 +12,7 @@ from .articles import (
     OldSlug,
     Section,
     TaggedArticle,
+    bylines_in_order,
     bylines_prefetch,
     tags_prefetch,
 )
@@ -21,6 +23,8 @@ from .people import Author, Photographer
 from .security import SecurityEvent
 
 __all__ = [
+    "BYLINES_ATTR",
+    "bylines_in_order",
     "bylines_prefetch",
     "tags_prefetch",
     "Article",

@@ -59,10 +59,15 @@ def tags_prefetch():
     return Prefetch("tags", to_attr=TAGS_ATTR)
 
 
+# The fields the reader gate reads: ``published()`` in SQL, ``Article.live_by_values`` in Python.
+LIVE_FIELDS = ("status", "published_at", "expires_at")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """The single gate for readers: published, its publish time has come and its
-        unpublish time (if any) has not.
+        unpublish time (if any) has not. ``Article.live_by_values`` is the same rule for an
+        instance in memory; change both together.
 
         Scheduling needs no background job: a Published article whose time is still
         in the future is simply not returned yet, and one past its expiry no longer is.
@@ -365,13 +370,23 @@ class Article(models.Model):
 
     @property
     def is_live(self):
-        now = timezone.now()
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= now
-            and not (self.expires_at and self.expires_at <= now)
-        )
+        """Whether readers may see the article now: ``published()``'s rule on this instance."""
+        return self.live_by_values({field: getattr(self, field) for field in LIVE_FIELDS})
+
+    @classmethod
+    def live_by_values(cls, values, now=None):
+        """``published()``'s rule on an article's field values (the gate in Python, for an
+        instance already in memory). A field missing from ``values`` (deferred when loaded)
+        is not held against it: the page cache asks this of whatever a page loaded."""
+        now = now or timezone.now()
+        if "status" in values and values["status"] != cls.Status.PUBLISHED:
+            return False
+        expires_at = values.get("expires_at")
+        if expires_at is not None and expires_at <= now:
+            return False
+        if "published_at" in values:
+            return values["published_at"] is not None and values["published_at"] <= now
+        return True
 
     @property
     def is_expired(self):

@@ -1,53 +1,113 @@
-"""The article page's reads, all with the ORM and all derived from ``Article.objects.published()``.
+"""The article page's reads, all built by the ORM and derived from ``Article.objects.published()``.
 
 The page costs eight statements however many authors, tags, photos or archived articles there
 are: the article with its section and hero photo (and its photographer); its tags in the order
 they were attached; the photos its body places; the corrections whose time has come; the
 related stories and neighbours, named in one statement and loaded as cards in a second
-(articles/reader/related.py); the bylines of the article and of those cards; the menu. Prefetched lists are kept in attributes
-(``Prefetch(to_attr=...)``), so a preview that loaded the article another way gets the same
-reads from ``prefetch_related_objects``.
+(articles/reader/related.py); the bylines of the article and of those cards; the menu.
+
+The article page is the long tail readers reach from search engines, so it is the page most
+often rendered uncached, and building and compiling these querysets cost several times what
+the database takes to answer them. Each is therefore built once per shape and run with each
+page's values (articles/reader/prepared.py); the querysets below are what they run. Prefetched
+lists are kept in attributes, as ``Prefetch(to_attr=...)`` would keep them, so a preview that
+loaded the article another way gets the same reads from ``prefetch_related_objects``.
 """
 
+import functools
+from datetime import UTC, datetime
+
+from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
 
-from articles.models import ArticleImage, Correction, Section, TaggedArticle, bylines_prefetch
+from articles.models import (
+    BYLINES_ATTR,
+    Article,
+    ArticleImage,
+    Correction,
+    Section,
+    TaggedArticle,
+    bylines_in_order,
+    bylines_prefetch,
+)
+from articles.reader.prepared import Prepared
 
 TAGGED_ATTR = "tagged_in_order"
 PHOTOS_ATTR = "body_photos"
 CORRECTIONS_ATTR = "shown_corrections"
 
+# Stand-ins, unlike any real value, that mark where each page's own values go.
+NOW = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+SLUG = "\x00stand-in slug"
+ARTICLE = -900_001
+ID_BASE = -920_000  # the n-th id of a list: ID_BASE - n
+# Reads of a list of ids are prepared for each length up to this; longer lists are built anew.
+MOST_IDS = 32
+
+
+def tagged_in_order():
+    # Through the link rows: taggit's own prefetch takes no queryset, so no order.
+    return TaggedArticle.objects.select_related("tag").order_by("pk")
+
+
+def photos_placed():
+    return ArticleImage.objects.select_related("image__photographer")
+
+
+def corrections_shown(now):
+    return Correction.objects.filter(published_at__lte=now)
+
+
+# (attribute, link model's foreign key to the article, queryset of the links)
+PAGE_LISTS = (
+    (TAGGED_ATTR, "content_object", lambda now: tagged_in_order()),
+    (PHOTOS_ATTR, "article", lambda now: photos_placed()),
+    (CORRECTIONS_ATTR, "article", corrections_shown),
+)
+
 
 def page_prefetches(now):
     """What the page shows around the text, one query each, kept in attributes."""
+    accessors = {TAGGED_ATTR: "taggedarticle_set", PHOTOS_ATTR: "image_uses"}
+    accessors[CORRECTIONS_ATTR] = "corrections"
     return [
-        # Through the link rows: taggit's own prefetch takes no queryset, so no order.
-        Prefetch(
-            "taggedarticle_set",
-            queryset=TaggedArticle.objects.select_related("tag").order_by("pk"),
-            to_attr=TAGGED_ATTR,
-        ),
-        Prefetch(
-            "image_uses",
-            queryset=ArticleImage.objects.select_related("image__photographer"),
-            to_attr=PHOTOS_ATTR,
-        ),
-        Prefetch(
-            "corrections",
-            queryset=Correction.objects.filter(published_at__lte=now),
-            to_attr=CORRECTIONS_ATTR,
-        ),
+        Prefetch(accessors[attr], queryset=links(now), to_attr=attr)
+        for attr, _, links in PAGE_LISTS
     ]
 
 
-def live_article(published, slug, *, now):
-    """The article readers may see at ``slug`` from the ``published`` queryset, or None."""
-    return (
-        published.select_related("section", "hero_image__photographer")
-        .prefetch_related(*page_prefetches(now))
-        .filter(slug=slug)
-        .first()
-    )
+def live_article(slug, *, now):
+    """The article readers may see at ``slug``, with what the page shows around it, or None."""
+    found = _article_read(connection.vendor).objects({"now": now, "slug": slug})
+    if not found:
+        return None
+    article = found[0]
+    for attr, field, _ in PAGE_LISTS:
+        links = _links_read(connection.vendor, attr).objects({"now": now, "article": article.pk})
+        cache = links[0]._meta.get_field(field) if links else None
+        for link in links:
+            cache.set_cached_value(link, article)  # as the prefetch would: link.article
+        setattr(article, attr, links)
+    return article
+
+
+@functools.cache
+def _article_read(vendor):
+    published = Article.objects.published(NOW)
+    article = published.select_related("section", "hero_image__photographer").filter(slug=SLUG)
+    if not article.ordered:
+        article = article.order_by("pk")  # as .first() would
+    return Prepared(article[:1], {"now": NOW, "slug": SLUG})
+
+
+@functools.cache
+def _links_read(vendor, attr):
+    links, field = next((links, field) for a, field, links in PAGE_LISTS if a == attr)
+    queryset = links(NOW).filter(**{f"{field}_id": ARTICLE})
+    stand_ins = {"article": ARTICLE}
+    if attr == CORRECTIONS_ATTR:
+        stand_ins["now"] = NOW
+    return Prepared(queryset, stand_ins)
 
 
 def furnish(article, *, now):
@@ -70,11 +130,74 @@ def corrections(article):
     return getattr(article, CORRECTIONS_ATTR)
 
 
+def cards(ids, *, now):
+    """{id: card} of the published articles among ``ids`` (``for_cards()``: no text)."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    if len(ids) > MOST_IDS:
+        return Article.objects.published(now).for_cards().in_bulk(ids)
+    read = _cards_read(connection.vendor, len(ids))
+    found = read.objects({"now": now, **_numbered(ids)})
+    return {card.pk: card for card in found}
+
+
+@functools.cache
+def _cards_read(vendor, count):
+    ids = _numbered_stand_ins(count)
+    queryset = Article.objects.published(NOW).for_cards().filter(pk__in=ids.values())
+    return Prepared(queryset.order_by(), {"now": NOW, **ids})
+
+
+def latest_cards(offset, count, *, now):
+    """``count`` published articles as cards with bylines, newest first, from ``offset``:
+    ``Article.objects.published().for_listing().latest()[offset:offset + count]``."""
+    found = _latest_read(connection.vendor, offset, count).objects({"now": now})
+    attach_bylines(found)
+    return found
+
+
+@functools.lru_cache(maxsize=128)  # a shape per page number: the front page's first few
+def _latest_read(vendor, offset, count):
+    latest = Article.objects.published(NOW).for_cards().latest()
+    return Prepared(latest[offset : offset + count], {"now": NOW})
+
+
 def attach_bylines(articles):
     """Bylines with their authors for every article not yet given them: one query."""
-    prefetch_related_objects(list(articles), bylines_prefetch())
+    articles = [article for article in articles if not hasattr(article, BYLINES_ATTR)]
+    ids = list(dict.fromkeys(article.pk for article in articles))
+    if not ids:
+        return
+    if len(ids) > MOST_IDS:
+        prefetch_related_objects(articles, bylines_prefetch())
+        return
+    by_article = {pk: [] for pk in ids}
+    for byline in _bylines_read(connection.vendor, len(ids)).objects(_numbered(ids)):
+        by_article[byline.article_id].append(byline)
+    for article in articles:
+        setattr(article, BYLINES_ATTR, by_article[article.pk])
+
+
+@functools.cache
+def _bylines_read(vendor, count):
+    ids = _numbered_stand_ins(count)
+    return Prepared(bylines_in_order().filter(article_id__in=ids.values()), ids)
+
+
+def _numbered_stand_ins(count):
+    return {f"id{n}": ID_BASE - n for n in range(count)}
+
+
+def _numbered(ids):
+    return {f"id{n}": pk for n, pk in enumerate(ids)}
 
 
 def sections_for_menu():
     """Every section in menu order (Section's ordering: position, then name)."""
-    return list(Section.objects.all())
+    return _menu_read(connection.vendor).objects({})
+
+
+@functools.cache
+def _menu_read(vendor):
+    return Prepared(Section.objects.all(), {})

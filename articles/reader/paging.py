@@ -25,14 +25,15 @@ class NewestFirstPage:
         return self.number > 1
 
 
-def newest_first_page(request, queryset, per_page):
-    """The ``?page=`` page of ``queryset`` (1 when missing or not a number); 404 past the end."""
+def newest_first_page(request, rows, per_page):
+    """The ``?page=`` page (1 when missing or not a number) of a newest-first list; 404 past
+    the end. ``rows(offset, count)`` reads ``count`` items of the list from ``offset``."""
     number = request.GET.get("page", "")
     number = int(number) if number.isdigit() and int(number) > 0 else 1
     if number > MAX_PAGE:
         raise Http404("There are no stories this far back.")
     offset = (number - 1) * per_page
-    rows = list(queryset[offset : offset + per_page + 1])
+    rows = rows(offset, per_page + 1)
     if number > 1 and not rows:
         raise Http404("There are no stories this far back.")
     return NewestFirstPage(rows[:per_page], number, has_older=len(rows) > per_page)

@@ -10,8 +10,8 @@ The ORM composes that statement in about 10 ms of Python, several times what the
 takes to answer it (benchmarks/RESULTS.md), and the article page is the long tail readers
 reach from search engines. So the statement is built by the ORM once per shape (number of
 tags, whether the article has a section) with stand-in values, and each page runs it with its
-own values in their places (``Statement``): the SQL is the ORM's, never retyped, and the gate
-is ``published()`` itself.
+own values in their places (articles/reader/prepared.py): the SQL is the ORM's, never retyped,
+and the gate is ``published()`` itself.
 """
 
 import functools
@@ -23,6 +23,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from articles.models import Article, TaggedArticle
+from articles.reader import article_page
+from articles.reader.prepared import Prepared
 
 # Articles most recently tagged with each of the article's tags that are ranked: bounds the
 # cost of a tag carried by thousands of stories, reading (tag, article) index entries only.
@@ -50,10 +52,8 @@ def related_and_neighbours(article, tag_ids, *, now, limit):
         "section": article.section_id,
         **{f"tag{n}": tag_id for n, tag_id in enumerate(tag_ids)},
     }
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, statement.params(values))
-        rows = cursor.fetchall()
-    cards = Article.objects.published(now).for_cards().in_bulk({pk for _, pk, _ in rows})
+    rows = statement.rows(values)
+    cards = article_page.cards([pk for _, pk, _ in rows], now=now)
     return _choose([(kind, cards[pk], shared) for kind, pk, shared in rows if pk in cards], limit)
 
 
@@ -74,30 +74,6 @@ _STAND_INS = {
 _TAG_STAND_IN = -910_000
 
 
-class Statement:
-    """The ORM's SQL for one shape, and where each page's values go among its parameters."""
-
-    def __init__(self, queryset, stand_ins):
-        self.sql, params = queryset.query.sql_with_params()
-        adapt = connection.ops.adapt_datetimefield_value
-        found = {
-            (adapt(value) if isinstance(value, datetime) else value): name
-            for name, value in stand_ins.items()
-        }
-        self.slots = [(found.get(value), value) for value in params]
-
-    def params(self, values):
-        adapt = connection.ops.adapt_datetimefield_value
-        return [
-            value
-            if name is None
-            else adapt(values[name])
-            if name in ("now", "at")
-            else values[name]
-            for name, value in self.slots
-        ]
-
-
 @functools.cache
 def _statement(vendor, shape, limit, pool):
     stand_ins = dict(_STAND_INS)
@@ -111,7 +87,11 @@ def _statement(vendor, shape, limit, pool):
         section_id=stand_ins["section"] if shape.section else None,
         published_at=stand_ins["at"] if shape.posted else None,
     )
-    return Statement(_candidates(around, tag_ids, stand_ins["now"], limit, pool), stand_ins)
+    if not shape.section:
+        del stand_ins["section"]  # neither the section's newest nor neighbours are asked for
+    if not (shape.section and shape.posted):
+        del stand_ins["at"]  # no neighbours
+    return Prepared(_candidates(around, tag_ids, stand_ins["now"], limit, pool), stand_ins)
 
 
 @dataclass(frozen=True)

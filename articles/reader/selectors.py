@@ -93,6 +93,11 @@ def archive_articles(articles, *, year, month=None, day=None):
     return articles, format_date(date, title_format)
 
 
+def latest_cards(offset, count):
+    """The front page's stories: published, newest first, as cards with their bylines."""
+    return article_page.latest_cards(offset, count, now=timezone.now())
+
+
 def nav_sections():
     return article_page.sections_for_menu()
 

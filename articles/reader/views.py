@@ -36,7 +36,7 @@ def render_page(request, template, context, *, status=200):
 
 @require_safe
 def home(request):
-    page = newest_first_page(request, listing(), per_page=HOME_PAGE_SIZE)
+    page = newest_first_page(request, selectors.latest_cards, per_page=HOME_PAGE_SIZE)
     articles = list(page.object_list)
     lead = articles.pop(0) if page.number == 1 and articles else None
     context = {
@@ -57,7 +57,7 @@ def home(request):
 def article_detail(request, year, month, day, slug):
     now = timezone.now()
     published = Article.objects.published(now)
-    article = article_page.live_article(published, slug, now=now)
+    article = article_page.live_article(slug, now=now)
     if article is None:
         old = get_object_or_404(OldSlug.objects.filter(article__in=published), slug=slug)
         return redirect(old.article, permanent=True)

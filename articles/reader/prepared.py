@@ -1,0 +1,95 @@
+"""Querysets the ORM builds and compiles once per shape; each page binds its own values.
+
+Building and compiling a queryset costs Django more Python than the database spends answering
+it: on the long tail of article pages (every page a different article, so nothing is cached)
+the article page's eight reads took about 15 ms of ORM work against 3.5 ms in the database
+(benchmarks/RESULTS.md). Their shape never changes, only the values: the slug, the article's
+id, the time. So each read is built once, by the ORM and from the same querysets the pages
+use (``Article.objects.published()`` and the model methods), with *stand-ins* (values no page
+ever has) where a page's own values go, and compiled once; each page then runs that SQL with
+its values in the stand-ins' places, and the rows become model instances the way Django's
+own iterator makes them (signals included, so the page cache still sees every row loaded).
+
+The SQL is the ORM's, never typed here, so the reader gate stays ``published()``. A shape is
+anything that changes the SQL text: how many values an ``IN`` lists, whether a value is None.
+Callers key their cache of prepared reads on it (``functools.cache`` on a builder that takes
+the shape and the database vendor).
+"""
+
+import copy
+from datetime import datetime
+
+from django.db import connections
+from django.db.models.query import get_related_populators
+
+
+class Prepared:
+    """One queryset's compiled SQL, and where each page's values go among its parameters.
+
+    ``stand_ins`` maps a name to the stand-in value the queryset was built with; every one
+    must appear among the compiled parameters, or the shape would silently ignore it.
+    """
+
+    def __init__(self, queryset, stand_ins):
+        self.alias = queryset.db
+        connection = connections[self.alias]
+        self.compiler = queryset.query.get_compiler(using=self.alias)
+        self.sql, params = self.compiler.as_sql()
+        found = {self._adapt(connection, value): name for name, value in stand_ins.items()}
+        self.slots = [(found.get(value), value) for value in params]
+        missing = set(stand_ins) - {name for name, _ in self.slots}
+        if missing:
+            raise ValueError(f"stand-ins not among the SQL's parameters: {sorted(missing)}")
+        # How rows become instances, worked out once as Django's ModelIterable does per query.
+        compiler = self.compiler
+        self.col_count = compiler.col_count if compiler.has_extra_select else None
+        self.converters = compiler.get_converters(
+            [c[0] for c in compiler.select[: compiler.col_count]]
+        )
+        klass_info = compiler.klass_info
+        if klass_info is not None:  # None for a values_list() queryset
+            self.model = klass_info["model"]
+            fields = klass_info["select_fields"]
+            self.model_columns = slice(fields[0], fields[-1] + 1)
+            self.attnames = [c[0].target.attname for c in compiler.select[self.model_columns]]
+            self.populators = get_related_populators(klass_info, compiler.select, self.alias)
+            self.annotations = list((compiler.annotation_col_map or {}).items())
+
+    @staticmethod
+    def _adapt(connection, value):
+        if isinstance(value, datetime):
+            return connection.ops.adapt_datetimefield_value(value)
+        return value
+
+    def params(self, connection, values):
+        return [
+            value if name is None else self._adapt(connection, values[name])
+            for name, value in self.slots
+        ]
+
+    def rows(self, values):
+        """The raw rows (for a ``values_list()`` queryset whose columns need no converting)."""
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params(connection, values))
+            return cursor.fetchall()
+
+    def objects(self, values):
+        """Model instances, with their ``select_related`` rows, as the queryset would give."""
+        connection = connections[self.alias]
+        rows = self.rows(values)
+        if self.col_count is not None:
+            rows = [row[: self.col_count] for row in rows]
+        if self.converters:
+            compiler = copy.copy(self.compiler)  # shared between threads: never changed
+            compiler.connection = connection
+            rows = compiler.apply_converters(rows, self.converters)
+        instances = []
+        for row in rows:
+            instance = self.model.from_db(self.alias, self.attnames, row[self.model_columns])
+            for populator in self.populators:
+                populator.populate(row, instance)
+            for name, position in self.annotations:
+                setattr(instance, name, row[position])
+            instances.append(instance)
+        return instances
