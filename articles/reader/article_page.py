@@ -132,7 +132,7 @@ def corrections(article):
 
 def cards(ids, *, now):
     """{id: card} of the published articles among ``ids`` (``for_cards()``: no text)."""
-    ids = list(dict.fromkeys(ids))
+    ids = [pk for pk in dict.fromkeys(ids) if pk is not None]
     if not ids:
         return {}
     if len(ids) > MOST_IDS:

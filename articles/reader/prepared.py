@@ -20,7 +20,7 @@ import copy
 from datetime import datetime
 
 from django.db import connections
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, get_related_populators
 
 
 class Prepared:
@@ -47,7 +47,7 @@ class Prepared:
             [c[0] for c in compiler.select[: compiler.col_count]]
         )
         klass_info = compiler.klass_info
-        if klass_info is not None:  # None for a values_list() queryset
+        if issubclass(queryset._iterable_class, ModelIterable):  # not values()/values_list()
             self.model = klass_info["model"]
             fields = klass_info["select_fields"]
             self.model_columns = slice(fields[0], fields[-1] + 1)
@@ -68,24 +68,23 @@ class Prepared:
         ]
 
     def rows(self, values):
-        """The raw rows (for a ``values_list()`` queryset whose columns need no converting)."""
+        """The rows, each value as its field's Python type (a ``values_list()`` queryset's)."""
         connection = connections[self.alias]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, self.params(connection, values))
-            return cursor.fetchall()
-
-    def objects(self, values):
-        """Model instances, with their ``select_related`` rows, as the queryset would give."""
-        connection = connections[self.alias]
-        rows = self.rows(values)
+            rows = cursor.fetchall()
         if self.col_count is not None:
             rows = [row[: self.col_count] for row in rows]
         if self.converters:
             compiler = copy.copy(self.compiler)  # shared between threads: never changed
             compiler.connection = connection
-            rows = compiler.apply_converters(rows, self.converters)
+            rows = list(compiler.apply_converters(rows, self.converters))
+        return rows
+
+    def objects(self, values):
+        """Model instances, with their ``select_related`` rows, as the queryset would give."""
         instances = []
-        for row in rows:
+        for row in self.rows(values):
             instance = self.model.from_db(self.alias, self.attnames, row[self.model_columns])
             for populator in self.populators:
                 populator.populate(row, instance)

@@ -52,9 +52,10 @@ def related_and_neighbours(article, tag_ids, *, now, limit):
         "section": article.section_id,
         **{f"tag{n}": tag_id for n, tag_id in enumerate(tag_ids)},
     }
-    rows = statement.rows(values)
-    cards = article_page.cards([pk for _, pk, _ in rows], now=now)
-    return _choose([(kind, cards[pk], shared) for kind, pk, shared in rows if pk in cards], limit)
+    related, previous, following = _choose(statement.rows(values), limit)
+    # Only the chosen ones are loaded as cards (the candidates are up to twice as many).
+    cards = article_page.cards([*related, previous, following], now=now)
+    return [cards[pk] for pk in related if pk in cards], cards.get(previous), cards.get(following)
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def _candidates(article, tag_ids, now, limit, pool):
             kind=Value(kind, output_field=IntegerField()),
             shared=_shared_tags(tag_ids) if kind == RELATED else Value(0),
         )
-        .values_list("kind", "pk", "shared")
+        .values_list("kind", "pk", "shared", "published_at")
         .order_by()
         for kind, ids in branches
     ]
@@ -177,14 +178,14 @@ def _tag_sharers(published, tag_ids, limit, pool_size):
 
 
 def _choose(rows, limit):
-    """(related, previous, next) from (kind, card, shared tags) rows."""
-    previous = next((card for kind, card, _ in rows if kind == PREVIOUS), None)
-    following = next((card for kind, card, _ in rows if kind == NEXT), None)
-    best = {}  # id: (shared tags, published at, id, card); a tag-sharer's count wins over 0
-    for kind, card, shared in rows:
+    """(related ids, previous id, next id) from (kind, id, shared tags, posted at) rows."""
+    previous = next((pk for kind, pk, _, _ in rows if kind == PREVIOUS), None)
+    following = next((pk for kind, pk, _, _ in rows if kind == NEXT), None)
+    best = {}  # id: (shared tags, posted at, id); a tag-sharer's count wins over 0
+    for kind, pk, shared, at in rows:
         if kind in (RELATED, SECTION_NEWEST):
-            if card.pk not in best or shared > best[card.pk][0]:
-                best[card.pk] = (shared, card.published_at, card.pk, card)
+            if pk not in best or shared > best[pk][0]:
+                best[pk] = (shared, at, pk)
     # Most shared tags first, then newest: a union promises no order, so sort here.
-    ranked = sorted(best.values(), key=lambda entry: entry[:3], reverse=True)
-    return [entry[3] for entry in ranked[:limit]], previous, following
+    ranked = sorted(best.values(), reverse=True)
+    return [pk for _, _, pk in ranked[:limit]], previous, following

@@ -1,0 +1,63 @@
+"""Reads compiled once and run with each page's values (articles/reader/prepared.py) give each
+page its own article, and the gate's answer for that page's moment, never the first page's."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Section
+from articles.reader import article_page
+from articles.reader.prepared import Prepared
+from tests.factories import make_article, make_author
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    settings.PAGE_CACHE = False
+
+
+def test_one_compiled_read_serves_each_article_its_own_page_and_no_draft(client):
+    first = make_article(headline="Potash exports rise", authors=[make_author(name="Ann Lee")])
+    second = make_article(headline="Harvest comes early", authors=[make_author(name="Bo Kim")])
+    draft = make_article(headline="Not ready yet", status=Article.Status.DRAFT)
+
+    first_page = client.get(first.get_absolute_url()).content.decode()
+    second_page = client.get(second.get_absolute_url()).content.decode()
+
+    assert "Potash exports rise" in first_page and "Ann Lee" in first_page
+    assert "Harvest comes early" in second_page and "Bo Kim" in second_page
+    assert "Potash exports rise" not in second_page and "Ann Lee" not in second_page
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_the_gate_is_asked_at_each_pages_own_moment():
+    posted = timezone.now()
+    article = make_article(published_at=posted, expires_at=posted + timedelta(hours=1))
+
+    assert article_page.live_article(article.slug, now=posted + timedelta(minutes=1)) is not None
+    assert article_page.live_article(article.slug, now=posted - timedelta(seconds=1)) is None
+    assert article_page.live_article(article.slug, now=posted + timedelta(hours=2)) is None
+
+
+def test_front_page_stories_are_the_newest_live_ones_in_order(client):
+    now = timezone.now()
+    older = make_article(headline="Older story", published_at=now - timedelta(hours=3))
+    newer = make_article(headline="Newer story", published_at=now - timedelta(hours=1))
+    make_article(headline="Scheduled story", published_at=now + timedelta(hours=1))
+
+    cards = article_page.latest_cards(0, 10, now=now)
+
+    assert [card.pk for card in cards] == [newer.pk, older.pk]
+    assert [author.name for author in cards[0].byline_authors] == [
+        author.name for author in newer.byline_authors
+    ]
+
+
+def test_a_value_the_sql_does_not_carry_is_refused_when_the_read_is_built():
+    # A value compiled into the SQL text instead of passed as a parameter would be the same
+    # for every page: building such a read fails instead of serving one page to all.
+    with pytest.raises(ValueError, match="slug"):
+        Prepared(Section.objects.all(), {"slug": "\x00stand-in"})
