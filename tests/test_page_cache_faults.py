@@ -136,3 +136,58 @@ def test_unreadable_tokens_in_the_database_serve_the_page_uncached(
     assert response.status_code == 200 and "X-Page-Cache" not in response
     assert b"River floods" in response.content
     assert "tokens unreadable" in caplog.text
+
+
+def served(path):
+    """(status, headers, body) from Django's WSGI handler, which (unlike the test client)
+    checks the persistent database connection at the start of each request."""
+    from io import BytesIO
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": BytesIO(),
+        "wsgi.errors": sys.stderr,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    started = []
+    body = WSGIHandler()(environ, lambda status, headers: started.append((status, headers)))
+    content = b"".join(body)
+    body.close()
+    status, headers = started[0]
+    return int(status.split()[0]), dict(headers), content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hit_on_a_database_connection_broken_since_the_last_request_is_still_answered(
+    settings, story
+):
+    """With the tokens in the database, the hit's token read doubles as Django's connection
+    health check (one round trip, not two): a connection the server dropped between two
+    requests (a PostgreSQL restart) is replaced, and the reader never sees an error."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no server to drop the connection")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    url = story.get_absolute_url()
+    assert served(url)[1]["X-Page-Cache"] == "miss"
+    served(url)  # the persistent connection is open and reused between requests
+    try:
+        connection.connection.pgconn.finish()  # dropped under Django's feet
+
+        status, headers, content = served(url)
+
+        assert status == 200
+        assert headers["X-Page-Cache"] == "hit"
+        assert b"River floods" in content
+    finally:
+        connection.close()  # whatever happened, the test database is flushed afterwards
