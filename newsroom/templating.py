@@ -13,6 +13,7 @@ from django.urls import reverse
 from jinja2 import Environment, Undefined
 
 from articles.links import url_pattern
+from articles.reader.cards import teaser
 from articles.reader.page_helpers import byline, highlight, picture, posted, snippet
 
 
@@ -46,6 +47,7 @@ def environment(**options):
         picture=picture,
         posted=posted,
         byline=byline,
+        teaser=teaser,
     )
     env.filters.update(date=date, pluralize=pluralize, highlight=highlight, snippet=snippet)
     return env
