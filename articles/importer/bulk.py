@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from articles.models import (
@@ -29,6 +29,7 @@ from articles.rendering import render_body
 from .loader import CREATED, FAILED, ImportResult, resolve_tags
 from .markup import body_html, body_plain_text
 from .parser import RawArticleError
+from .pg_copy import copy_new_articles
 from .slugs import unique_article_slugs
 
 CHUNK_SIZE = 200
@@ -129,7 +130,14 @@ def _import_chunk(importer, parsed_chunk):
 
 def _create_all(importer, fast):
     """Create every article of the chunk with a fixed number of queries; same rows as
-    ``Importer.import_file`` would write (tests compare the two paths)."""
+    ``Importer.import_file`` would write (tests compare the two paths). PostgreSQL takes
+    them by COPY (``pg_copy``), other databases by ``bulk_create``."""
+    if connection.vendor == "postgresql":
+        return copy_new_articles(importer, fast)
+    return _bulk_create_all(importer, fast)
+
+
+def _bulk_create_all(importer, fast):
     options, people = importer.options, importer.people
     images = [
         [
