@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from articles.models import (
 )
 from articles.models.images import new_image_key
 from articles.rendering import render_body
+from articles.services.articles import check_may_change
 
 from .loader import CREATED, FAILED, ImportResult, resolve_tags
 from .markup import body_html, body_plain_text
@@ -100,12 +102,13 @@ class NewBody:
 def _import_chunk(importer, parsed_chunk):
     results = [None] * len(parsed_chunk)
     fast = []
+    may_create = _may_create(importer.options.user)
     keys = [raw.source_key for raw, _, _ in parsed_chunk]
     existing = set(Article.objects.filter(source_key__in=keys).values_list("source_key", flat=True))
     for index, (raw, parsed, body) in enumerate(parsed_chunk):
         if isinstance(parsed, RawArticleError):
             results[index] = ImportResult(name=raw.name, outcome=FAILED, error=str(parsed))
-        elif body is None or raw.source_key in existing:
+        elif body is None or not may_create or raw.source_key in existing:
             results[index] = (raw, parsed)  # one by one, below
         else:
             fast.append((index, raw, parsed, body))
@@ -126,6 +129,15 @@ def _import_chunk(importer, parsed_chunk):
         if isinstance(entry, tuple):
             results[index] = importer.import_file(*entry)
     return results
+
+
+def _may_create(user):
+    """Someone who may not create articles goes one by one, where each file says so."""
+    try:
+        check_may_change(None, user)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _create_all(importer, fast):

@@ -1,6 +1,7 @@
 """Parsed raw copy -> articles, people and placeholder photos, one transaction per file."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -20,7 +21,7 @@ from .markup import body_html
 from .parser import RawArticleError, parse_raw_article
 from .people import PeopleIndex
 from .slugs import unique_article_slugs
-from .sources import decode_raw, source_key_for
+from .sources import RunNames, decode_raw, source_key_for
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 
@@ -43,7 +44,7 @@ class RawFile:
     data: bytes
     photos: list = field(default_factory=list)  # [(file name, bytes) or None], by photo number
 
-    @property
+    @cached_property  # asked several times a file; a Path parse each time
     def source_key(self):
         return source_key_for(self.name)
 
@@ -69,7 +70,7 @@ class Importer:
     def __init__(self, options=None):
         self.options = options or ImportOptions()
         self.people = PeopleIndex()
-        self._seen = {}  # source key -> file name, to catch two files that would be one article
+        self._seen = RunNames()  # to catch two files that would be one article
 
     def parse(self, raw: RawFile):
         """The file's text as a ParsedArticle, or RawArticleError; touches no database."""
@@ -101,8 +102,8 @@ class Importer:
         return result
 
     def _check_not_seen(self, raw):
-        earlier = self._seen.setdefault(raw.source_key, raw.name)
-        if earlier != raw.name:
+        earlier = self._seen.earlier(raw.name, raw.source_key)
+        if earlier is not None:
             raise RawArticleError(
                 raw.name,
                 None,

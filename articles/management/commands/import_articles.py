@@ -26,6 +26,8 @@ from articles.importer import (
 from articles.importer.sources import MAX_RAW_BYTES
 from articles.models import Article, Section
 
+BAR_INTERVAL = 0.1  # seconds between redraws of the progress bar, as tqdm's own default
+
 
 class Command(BaseCommand):
     help = (
@@ -79,11 +81,13 @@ class Command(BaseCommand):
         if show_bar:
             results = tqdm(results, total=sum(1 for _ in iter_raw_files(paths)), unit="file")
         first = []  # the security log names the first files; memory stays flat at 100,000
+        self.above_bar, self.bar_drawn = [], time.monotonic()
         for result in results:
             counts[result.outcome] += 1
             self.report(result, options["verbosity"], show_bar)
             if len(first) < 20:
                 first.append((result.outcome, result.name))
+        self.write_above_bar()
         if not options["dry_run"]:
             record_import_run(
                 first, counts=counts, user=importer.options.user, source="import_articles"
@@ -136,6 +140,17 @@ class Command(BaseCommand):
                 photos.append((name, (images_dir / name).read_bytes()) if name else None)
         return RawFile(name=str(path), data=data, photos=photos)
 
+    def write_above_bar(self):
+        """Report lines since the last call, above the bar, to the command's own streams
+        (call_command(stdout=...) too): the bar is cleared and drawn again once for them all,
+        not once a line (a fifth of the import's own time at 300 files a second)."""
+        if self.above_bar:
+            with tqdm.external_write_mode(file=sys.stderr):
+                for stream, line in self.above_bar:
+                    stream.write(line)
+        self.above_bar.clear()
+        self.bar_drawn = time.monotonic()
+
     def report(self, result, verbosity, show_bar):
         if result.failed:
             line = self.style.ERROR(f"failed     {result.error}")
@@ -153,9 +168,9 @@ class Command(BaseCommand):
             if result.note:
                 line += "\n" + self.style.WARNING(f"           {result.note}")
         if show_bar:
-            # Above the bar, to the command's own streams (call_command(stdout=...) too).
-            with tqdm.external_write_mode(file=sys.stderr):
-                (self.stderr if result.failed else self.stdout).write(line)
+            self.above_bar.append((self.stderr if result.failed else self.stdout, line))
+            if time.monotonic() - self.bar_drawn >= BAR_INTERVAL:
+                self.write_above_bar()
         elif result.failed:
             self.stderr.write(line)
         else:
