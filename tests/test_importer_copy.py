@@ -72,25 +72,23 @@ def test_copy_writes_every_column_that_bulk_create_writes(monkeypatch):
 
 
 @postgres_only
-def test_a_chunk_the_database_refuses_on_postgresql_is_imported_file_by_file():
+def test_a_chunk_the_database_refuses_on_postgresql_is_imported_file_by_file(monkeypatch):
     """A real error in the middle of the COPYs (every slug the same: a unique violation
     after the photos were written) leaves nothing; each file is then imported alone."""
-    from articles.importer import pg_copy
-
-    real = pg_copy.unique_article_slugs
-    pg_copy.unique_article_slugs = lambda headlines: ["same-slug"] * len(headlines)
-    try:
-        results = list(import_many(Importer(ImportOptions(tags=("Minsk",))), files()))
-    finally:
-        pg_copy.unique_article_slugs = real
+    monkeypatch.setattr(
+        "articles.importer.pg_copy.unique_article_slugs",
+        lambda headlines: ["same"] * len(headlines),
+    )
+    results = list(import_many(Importer(ImportOptions(tags=("Minsk",))), files()))
     assert [r.outcome for r in results] == ["created"] * 4
     assert len(set(Article.objects.values_list("slug", flat=True))) == 4
     assert Image.objects.count() == ArticleImage.objects.count() == 1 + 2 + 3 + 0
     assert ArticleAuthor.objects.count() == 8 and TaggedArticle.objects.count() == 4
 
 
-def test_two_files_that_would_be_one_article_are_refused_naming_the_first(tmp_path):
-    first, second = tmp_path / "a" / "story-1.txt", tmp_path / "b" / "Story-1.TXT"
+@pytest.mark.parametrize("names", [("story-1.txt", "Story-1.TXT"), ("Story-1.TXT", "story-1.txt")])
+def test_two_files_that_would_be_one_article_are_refused_naming_the_first(tmp_path, names):
+    first, second = tmp_path / "a" / names[0], tmp_path / "b" / names[1]
     raws = [RawFile(name=str(path), data=story(1)) for path in (first, second)]
     results = list(import_many(Importer(), raws))
     assert [r.outcome for r in results] == ["created", "failed"]
