@@ -8,6 +8,8 @@ link rows can point at them. The rows are those ``bulk_create`` writes (tests co
 column); only the ImportResults get Article instances, built from the same rows.
 """
 
+from contextlib import contextmanager
+
 from django.db import connection
 from django.db.models import DateTimeField
 from django.utils import timezone
@@ -30,25 +32,39 @@ class TableRows:
         self.template = [None if f.attname in given else _default(f, now) for f in fields]
         self.columns = [field.column for field in fields]
         self.rows = []
+        self._copy = None
 
     def add(self, *values):
         row = self.template.copy()
         for position, value in zip(self.positions, values, strict=True):
             row[position] = value
-        self.rows.append(row)
+        if self._copy is None:
+            self.rows.append(row)
+        else:
+            self._copy.write_row(row)
         return row
 
     def copy_to(self, cursor):
-        """The rows into the table with one COPY; a failure raises Django's DatabaseError."""
-        if not self.rows:
-            return
+        """The rows added so far into the table with one COPY."""
+        if self.rows:
+            with self.streamed(cursor):
+                for row in self.rows:
+                    self._copy.write_row(row)
+
+    @contextmanager
+    def streamed(self, cursor):
+        """A COPY open around the block: rows added in it are sent as they are built, so the
+        database works on the first while Python builds the rest. No other query may run on
+        the connection meanwhile. A failure raises Django's DatabaseError."""
         quote = connection.ops.quote_name
         statement = "COPY {} ({}) FROM STDIN".format(
             quote(self.model._meta.db_table), ", ".join(map(quote, self.columns))
         )
-        with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
-            for row in self.rows:
-                copy.write_row(row)
+        with connection.wrap_database_errors, cursor.cursor.copy(statement) as self._copy:
+            try:
+                yield
+            finally:
+                self._copy = None
 
     def instance(self, row):
         """The model instance a query would return for this row."""
@@ -78,78 +94,107 @@ def new_ids(cursor, model, count):
 def copy_new_articles(importer, fast):
     """Create every article of the chunk: five COPYs and a handful of queries, inside the
     caller's transaction. ``fast`` is [(index, RawFile, ParsedArticle, NewBody)]."""
-    options, people = importer.options, importer.people
-    now = timezone.now()
-    user_id = options.user.pk if options.user else None
-    section_id = options.section.pk if options.section else None
-    tag_ids = [tag.pk for tag in resolve_tags(options.tags)] if options.tags else []
+    options = importer.options
+    tags = resolve_tags(options.tags) if options.tags else []
+    rows = ChunkRows(options, tag_ids=[tag.pk for tag in tags])
     slugs = unique_article_slugs([parsed.headline for _, _, parsed, _ in fast])
-    images = TableRows(
-        Image,
-        ["id", "key", "is_placeholder", "caption", "photographer_id", "uploaded_by_id"],
-        now=now,
-        with_pk=True,
-    )
-    articles = TableRows(
-        Article,
-        [
-            "id",
-            "headline",
-            "slug",
-            "standfirst",
-            "body",
-            "body_html",
-            "body_plain",
-            "hero_image_id",
-            "section_id",
-            "status",
-            "published_at",
-            "source_key",
-            "created_by_id",
-            "updated_by_id",
-        ],
-        now=now,
-        with_pk=True,
-    )
-    bylines = TableRows(ArticleAuthor, ["article_id", "author_id", "position"], now=now)
-    uses = TableRows(ArticleImage, ["article_id", "image_id", "position"], now=now)
-    tag_links = TableRows(TaggedArticle, ["content_object_id", "tag_id"], now=now)
     with connection.cursor() as cursor:
         image_ids = iter(new_ids(cursor, Image, sum(len(body.image_keys) for *_, body in fast)))
         article_ids = new_ids(cursor, Article, len(fast))
-        results = []
-        for (_, raw, parsed, body), article_id, slug in zip(fast, article_ids, slugs, strict=True):
-            photo_ids = []
-            for photo, key in zip(parsed.photos, body.image_keys, strict=True):
-                photographer_id = people.photographer(photo.photographer).pk
-                photo_ids.append(next(image_ids))
-                images.add(photo_ids[-1], key, True, photo.caption, photographer_id, user_id)
-            row = articles.add(
-                article_id,
-                parsed.headline,
-                slug,
-                parsed.standfirst,
-                body.body,
-                body.html,
-                body.plain,
-                photo_ids[0] if photo_ids else None,
-                section_id,
-                Article.Status.DRAFT,
-                timezone.make_aware(parsed.posted),
-                raw.source_key,
-                user_id,
-                user_id,
-            )
-            for position, name in enumerate(parsed.authors):
-                bylines.add(article_id, people.author(name).pk, position)
-            for position, image_id in enumerate(photo_ids):
-                uses.add(article_id, image_id, position)
-            for tag_id in tag_ids:
-                tag_links.add(article_id, tag_id)
-            results.append((raw, row, len(photo_ids)))
-        for table in (images, articles, bylines, uses, tag_links):  # in foreign-key order
+        people = _people_ids(importer.people, fast)  # before any COPY: a new name INSERTs
+        # Articles first (foreign keys are checked at commit): PostgreSQL computes the search
+        # vectors of the first while the rest, and every other row, are built.
+        with rows.articles.streamed(cursor):
+            results = [
+                rows.add(raw, parsed, body, article_id, slug, image_ids, people)
+                for (_, raw, parsed, body), article_id, slug in zip(
+                    fast, article_ids, slugs, strict=True
+                )
+            ]
+        for table in rows.links:
             table.copy_to(cursor)
-    return [
-        ImportResult(name=raw.name, outcome=CREATED, article=articles.instance(row), photos=count)
-        for raw, row, count in results
-    ]
+    return results
+
+
+class ChunkRows:
+    """The rows of a chunk's new articles, table by table, as ``Importer._create`` writes
+    them: drafts, placeholder photos, bylines and photos in order, the run's tags."""
+
+    def __init__(self, options, *, tag_ids):
+        now = timezone.now()
+        self.user_id = options.user.pk if options.user else None
+        self.section_id = options.section.pk if options.section else None
+        self.tag_ids = tag_ids
+        self.images = TableRows(
+            Image,
+            ["id", "key", "is_placeholder", "caption", "photographer_id", "uploaded_by_id"],
+            now=now,
+            with_pk=True,
+        )
+        self.articles = TableRows(Article, ARTICLE_FIELDS, now=now, with_pk=True)
+        self.bylines = TableRows(ArticleAuthor, ["article_id", "author_id", "position"], now=now)
+        self.uses = TableRows(ArticleImage, ["article_id", "image_id", "position"], now=now)
+        self.tag_links = TableRows(TaggedArticle, ["content_object_id", "tag_id"], now=now)
+        self.links = (self.images, self.bylines, self.uses, self.tag_links)
+
+    def add(self, raw, parsed, body, article_id, slug, image_ids, people):
+        """One article's rows; its ImportResult."""
+        authors, photographers = people
+        photo_ids = [next(image_ids) for _ in parsed.photos]
+        for photo_id, photo, key in zip(photo_ids, parsed.photos, body.image_keys, strict=True):
+            photographer_id = photographers[photo.photographer]
+            self.images.add(photo_id, key, True, photo.caption, photographer_id, self.user_id)
+        row = self.articles.add(
+            article_id,
+            parsed.headline,
+            slug,
+            parsed.standfirst,
+            body.body,
+            body.html,
+            body.plain,
+            photo_ids[0] if photo_ids else None,
+            self.section_id,
+            Article.Status.DRAFT,
+            timezone.make_aware(parsed.posted),
+            raw.source_key,
+            self.user_id,
+            self.user_id,
+        )
+        for position, name in enumerate(parsed.authors):
+            self.bylines.add(article_id, authors[name], position)
+        for position, photo_id in enumerate(photo_ids):
+            self.uses.add(article_id, photo_id, position)
+        for tag_id in self.tag_ids:
+            self.tag_links.add(article_id, tag_id)
+        article = self.articles.instance(row)
+        return ImportResult(name=raw.name, outcome=CREATED, article=article, photos=len(photo_ids))
+
+
+ARTICLE_FIELDS = [
+    "id",
+    "headline",
+    "slug",
+    "standfirst",
+    "body",
+    "body_html",
+    "body_plain",
+    "hero_image_id",
+    "section_id",
+    "status",
+    "published_at",
+    "source_key",
+    "created_by_id",
+    "updated_by_id",
+]
+
+
+def _people_ids(people, fast):
+    """{name: id} of the chunk's authors and of its photographers, created if new."""
+    authors, photographers = {}, {}
+    for _, _, parsed, _ in fast:
+        for name in parsed.authors:
+            authors[name] = authors.get(name) or people.author(name).pk
+        for photo in parsed.photos:
+            name = photo.photographer
+            photographers[name] = photographers.get(name) or people.photographer(name).pk
+    return authors, photographers
