@@ -8,8 +8,6 @@ link rows can point at them. The rows are those ``bulk_create`` writes (tests co
 column); only the ImportResults get Article instances, built from the same rows.
 """
 
-from contextlib import contextmanager
-
 from django.db import connection
 from django.db.models import DateTimeField
 from django.utils import timezone
@@ -32,39 +30,25 @@ class TableRows:
         self.template = [None if f.attname in given else _default(f, now) for f in fields]
         self.columns = [field.column for field in fields]
         self.rows = []
-        self._copy = None
 
     def add(self, *values):
         row = self.template.copy()
         for position, value in zip(self.positions, values, strict=True):
             row[position] = value
-        if self._copy is None:
-            self.rows.append(row)
-        else:
-            self._copy.write_row(row)
+        self.rows.append(row)
         return row
 
     def copy_to(self, cursor):
-        """The rows added so far into the table with one COPY."""
-        if self.rows:
-            with self.streamed(cursor):
-                for row in self.rows:
-                    self._copy.write_row(row)
-
-    @contextmanager
-    def streamed(self, cursor):
-        """A COPY open around the block: rows added in it are sent as they are built, so the
-        database works on the first while Python builds the rest. No other query may run on
-        the connection meanwhile. A failure raises Django's DatabaseError."""
+        """The rows into the table with one COPY; a failure raises Django's DatabaseError."""
+        if not self.rows:
+            return
         quote = connection.ops.quote_name
         statement = "COPY {} ({}) FROM STDIN".format(
             quote(self.model._meta.db_table), ", ".join(map(quote, self.columns))
         )
-        with connection.wrap_database_errors, cursor.cursor.copy(statement) as self._copy:
-            try:
-                yield
-            finally:
-                self._copy = None
+        with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
+            for row in self.rows:
+                copy.write_row(row)
 
     def instance(self, row):
         """The model instance a query would return for this row."""
@@ -101,17 +85,14 @@ def copy_new_articles(importer, fast):
     with connection.cursor() as cursor:
         image_ids = iter(new_ids(cursor, Image, sum(len(body.image_keys) for *_, body in fast)))
         article_ids = new_ids(cursor, Article, len(fast))
-        people = _people_ids(importer.people, fast)  # before any COPY: a new name INSERTs
-        # Articles first (foreign keys are checked at commit): PostgreSQL computes the search
-        # vectors of the first while the rest, and every other row, are built.
-        with rows.articles.streamed(cursor):
-            results = [
-                rows.add(raw, parsed, body, article_id, slug, image_ids, people)
-                for (_, raw, parsed, body), article_id, slug in zip(
-                    fast, article_ids, slugs, strict=True
-                )
-            ]
-        for table in rows.links:
+        people = _people_ids(importer.people, fast)
+        results = [
+            rows.add(raw, parsed, body, article_id, slug, image_ids, people)
+            for (_, raw, parsed, body), article_id, slug in zip(
+                fast, article_ids, slugs, strict=True
+            )
+        ]
+        for table in rows.tables:  # in foreign-key order
             table.copy_to(cursor)
     return results
 
@@ -135,7 +116,7 @@ class ChunkRows:
         self.bylines = TableRows(ArticleAuthor, ["article_id", "author_id", "position"], now=now)
         self.uses = TableRows(ArticleImage, ["article_id", "image_id", "position"], now=now)
         self.tag_links = TableRows(TaggedArticle, ["content_object_id", "tag_id"], now=now)
-        self.links = (self.images, self.bylines, self.uses, self.tag_links)
+        self.tables = (self.images, self.articles, self.bylines, self.uses, self.tag_links)
 
     def add(self, raw, parsed, body, article_id, slug, image_ids, people):
         """One article's rows; its ImportResult."""
