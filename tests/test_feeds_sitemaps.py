@@ -106,20 +106,63 @@ def test_sitemap_index_points_at_pages_listing_articles_sections_tags_and_author
     assert expected <= listed
 
 
-def test_articles_beyond_a_sitemap_page_go_on_page_two_and_drafts_on_none(client, monkeypatch):
+def articles_with_ids(*ids, **fields):
+    """Articles with chosen primary keys: sitemap pages are ranges of ids."""
+    return [make_article(id=pk, headline=f"Story {pk}", **fields) for pk in ids]
+
+
+def article_pages(client):
+    return [page for page in sitemap_pages(client) if page.startswith("/sitemap-articles.xml")]
+
+
+def test_sitemap_pages_hold_each_published_article_once_by_id_range(client, monkeypatch):
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 3)
+    published = articles_with_ids(1, 2, 3, 5, 7)
+    drafts = articles_with_ids(4, 6, status=Article.Status.DRAFT)
+    scheduled = articles_with_ids(9, published_at=timezone.now() + timedelta(hours=1))
+    pages = article_pages(client)
+    assert pages == [
+        "/sitemap-articles.xml",
+        "/sitemap-articles.xml?p=2",
+        "/sitemap-articles.xml?p=3",
+    ]
+    listed = [loc for page in pages for loc in locations(client.get(page))]
+    assert sorted(listed) == sorted(f"http://testserver{a.get_absolute_url()}" for a in published)
+    assert not any(a.slug in loc for a in drafts + scheduled for loc in listed)
+    assert len(locations(client.get("/sitemap-articles.xml"))) == 3  # ids 1-3: never more
+    assert client.get("/sitemap-articles.xml?p=4").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=two").status_code == 404
+
+
+def test_sitemap_pages_keep_their_urls_as_the_archive_grows(client, monkeypatch):
     monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
-    oldest, older, newest = (make_article(headline=f"Story {n}") for n in range(3))
-    draft = make_article(headline="Draft", status=Article.Status.DRAFT)
-    pages = sitemap_pages(client)
-    assert {"/sitemap-articles.xml", "/sitemap-articles.xml?p=2"} <= set(pages)
-    assert "/sitemap-articles.xml?p=3" not in pages
-    first = locations(client.get("/sitemap-articles.xml"))
-    second = locations(client.get("/sitemap-articles.xml?p=2"))
-    url = "http://testserver{}".format
-    assert first == [url(oldest.get_absolute_url()), url(older.get_absolute_url())]
-    assert second == [url(newest.get_absolute_url())]
-    assert client.get("/sitemap-articles.xml?p=3").status_code == 404
-    assert not any(draft.slug in loc for loc in first + second)
+    articles_with_ids(1, 2, 3)
+    before = [locations(client.get(page)) for page in article_pages(client)]
+    articles_with_ids(4, 5)
+    after = [locations(client.get(page)) for page in article_pages(client)]
+    assert after[:2] == [before[0], before[1] + after[1][1:]]  # page 2 filled up, page 1 kept
+    assert len(after) == 3
+
+
+def test_sitemap_index_and_pages_neither_count_nor_skip_articles(client, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
+    articles_with_ids(1, 2, 3, 4, 5)
+    with CaptureQueriesContext(connection) as queries:
+        pages = article_pages(client)
+        for page in pages:
+            locations(client.get(page))
+    assert len(pages) == 3
+    # Queries reading articles (the sections, tags and authors sitemaps count their own tables).
+    of_articles = [
+        q["sql"]
+        for q in queries
+        if q["sql"].split(" FROM ", 1)[-1].startswith('"articles_article"')
+    ]
+    assert of_articles
+    assert not [sql for sql in of_articles if "COUNT(" in sql or "OFFSET" in sql]
 
 
 def test_news_sitemap_has_only_articles_of_the_last_48_hours(client, article):

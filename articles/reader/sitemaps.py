@@ -2,9 +2,9 @@
 News sitemap of the last 48 hours.
 
 Django's sitemap views page each sitemap by ``Sitemap.limit`` URLs; the index lists every page
-(``sitemap-articles.xml?p=2``...). Articles are paged oldest first by id, so a page's URLs stay
-put as the archive grows (only the last page changes) and each page reads the primary key's
-index, not a sort of every article.
+(``sitemap-articles.xml?p=2``...). Articles are paged by id ranges (``KeyRangePaginator``), so
+a page's URLs stay put as the archive grows (only the last page changes), and neither the index
+nor a page counts the archive or skips rows with OFFSET.
 """
 
 from datetime import timedelta
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from articles.models import Article, tags_prefetch
 from articles.reader import facets
+from articles.reader.paging import KeyRangePaginator
 from articles.reader.selectors import site_name
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -37,6 +38,10 @@ class ArticleSitemap(Sitemap):
             .only("slug", "published_at", "last_published_at")
             .order_by("id")
         )
+
+    @property
+    def paginator(self):
+        return KeyRangePaginator(self.items(), self.limit)
 
     def lastmod(self, item):
         return item.last_published_at or item.published_at
