@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from articles import links
 from articles.models import Article, tags_prefetch
 from articles.reader import facets
 from articles.reader.paging import KeyRangePaginator
@@ -33,18 +34,37 @@ class ArticleSitemap(Sitemap):
     limit = 5_000
 
     def items(self):
-        return (
-            Article.objects.published()
-            .only("slug", "published_at", "last_published_at")
-            .order_by("id")
-        )
+        return Article.objects.published().order_by("id")
 
     @property
     def paginator(self):
-        return KeyRangePaginator(self.items(), self.limit)
+        return KeyRangePaginator(
+            self.items().values_list("slug", "published_at", "last_published_at"), self.limit
+        )
 
-    def lastmod(self, item):
-        return item.last_published_at or item.published_at
+    def get_urls(self, page=1, site=None, protocol=None):
+        """A page's URLs from plain rows and one URL pattern: Django's loop builds a model and
+        calls four hooks per article (1.4 s for 5,000 under load, 4x this)."""
+        prefix = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        pattern = links.article_url_pattern()
+        zone = timezone.get_current_timezone()
+        urls = []
+        for slug, published_at, last_published_at in self.paginator.page(page).object_list:
+            day = published_at.astimezone(zone)
+            location = pattern.format(
+                year=day.year, month=f"{day.month:02d}", day=f"{day.day:02d}", slug=slug
+            )
+            urls.append(
+                {
+                    "location": prefix + location,
+                    "lastmod": last_published_at or published_at,
+                    "changefreq": self.changefreq,
+                    "priority": str(self.priority),
+                }
+            )
+        # Django's view sends the newest lastmod as Last-Modified (for conditional requests).
+        self.latest_lastmod = max((url["lastmod"] for url in urls), default=None)
+        return urls
 
     def get_latest_lastmod(self):
         """The index's date: the last published change, read from one row (Django's default
