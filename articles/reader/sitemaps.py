@@ -129,18 +129,22 @@ SITEMAPS = {
 
 @require_safe
 def news_sitemap(request):
-    """Articles published in the last 48 hours, in Google News sitemap format."""
+    """Articles published in the last 48 hours, in Google News sitemap format; rendered with
+    Jinja2 from the few columns it shows (whole articles and Django's template took 0.6 s for
+    550 articles under load)."""
     since = timezone.now() - NEWS_WINDOW
     articles = (
         Article.objects.published()
         .filter(published_at__gte=since)
+        .only("headline", "slug", "published_at")
         .prefetch_related(tags_prefetch())
         .latest()[:NEWS_LIMIT]
     )
     entries = [
         {
             "loc": request.build_absolute_uri(article.get_absolute_url()),
-            "article": article,
+            "published": timezone.localtime(article.published_at).isoformat(),
+            "headline": article.headline,
             "keywords": ", ".join(tag.name for tag in article.tag_list),
         }
         for article in articles
