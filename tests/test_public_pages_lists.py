@@ -79,9 +79,35 @@ def test_list_pages_are_paginated(client):
     section = make_section(slug="busy")
     for n in range(14):
         make_article(section=section, headline=f"Busy {n:02d}")
+    first = client.get("/section/busy/")
+    assertContains(first, 'rel="next" href="?page=2"')
+    assertContains(first, "Busy 13")
     response = client.get("/section/busy/?page=2")
-    assertContains(response, "Page 2 of 2")
+    assertContains(response, "Busy 00")
     assertContains(response, 'rel="prev" href="?page=1"')
+    assertNotContains(response, 'rel="next"')
+    assert client.get("/section/busy/?page=3").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/section/busy/", "/tag/busy-tag/", "/author/busy-writer/", "/articles/?section=busy"]
+)
+def test_list_pages_do_not_count_the_whole_list(client, url):
+    """A section of a million-article archive holds 80,000 articles: counting them on every
+    page view grows with the archive, for a total the page does not show."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    section = make_section(slug="busy")
+    author = make_author(slug="busy-writer")
+    for _ in range(13):
+        make_article(section=section, authors=[author], tags=["Busy tag"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assertContains(response, 'rel="next" href="')
+    assert not [
+        q["sql"] for q in queries if "COUNT(" in q["sql"] and "articles_article" in q["sql"]
+    ]
 
 
 def test_archive_by_year_month_and_day_uses_the_newsroom_time_zone(client):
