@@ -129,6 +129,19 @@ def test_archive_by_year_month_and_day_uses_the_newsroom_time_zone(client):
     assertContains(index, 'href="/archive/2024/7/"')
 
 
+def test_archive_pages_end_at_local_midnight_at_the_turn_of_the_year(client):
+    make_article(
+        headline="Old year story", published_at=datetime(2024, 12, 31, 23, 59, tzinfo=MINSK)
+    )
+    make_article(headline="New year story", published_at=datetime(2025, 1, 1, 0, 0, tzinfo=MINSK))
+    for url in ["/archive/2024/", "/archive/2024/12/", "/archive/2024/12/31/"]:
+        assertContains(client.get(url), "Old year story")
+        assertNotContains(client.get(url), "New year story")
+    for url in ["/archive/2025/", "/archive/2025/1/", "/archive/2025/1/1/"]:
+        assertContains(client.get(url), "New year story")
+        assertNotContains(client.get(url), "Old year story")
+
+
 def test_archive_of_an_impossible_date_is_404(client):
     assert client.get("/archive/2024/2/31/").status_code == 404
     assert client.get("/archive/2024/13/").status_code == 404

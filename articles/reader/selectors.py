@@ -82,14 +82,19 @@ def archive_articles(articles, *, year, month=None, day=None):
         date = datetime.date(year, month or 1, day or 1)
     except OverflowError as error:  # a month or day beyond a C long, from the URL
         raise ValueError("Date out of range.") from error
-    articles = articles.filter(published_at__year=year)
-    title_format = "Y"
-    if month:
-        articles = articles.filter(published_at__month=month)
-        title_format = "F Y"
+    # One range of publish times, which the index on published_at serves; month and day
+    # lookups compare EXTRACT(... AT TIME ZONE) row by row, across a whole year's articles.
     if day:
-        articles = articles.filter(published_at__day=day)
-        title_format = "j F Y"
+        after, title_format = date + datetime.timedelta(days=1), "j F Y"
+    elif month:
+        after, title_format = (date + datetime.timedelta(days=31)).replace(day=1), "F Y"
+    else:
+        after, title_format = date.replace(year=year + 1), "Y"
+    zone = timezone.get_current_timezone()
+    articles = articles.filter(
+        published_at__gte=datetime.datetime.combine(date, datetime.time(), tzinfo=zone),
+        published_at__lt=datetime.datetime.combine(after, datetime.time(), tzinfo=zone),
+    )
     return articles, format_date(date, title_format)
 
 
