@@ -63,3 +63,20 @@ def test_writer_sees_an_exact_count_of_their_own_articles(client, writer, big_ar
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
     assert shown(response) == [mine.headline]
+
+
+def test_search_finds_drafts_and_published_articles_by_a_word_of_headline_or_body(
+    client, editor, big_archive
+):
+    make_article(headline="Port report", body="<p>The harbours reopened.</p>", status="draft")
+    make_article(headline="Harbour master retires")
+    client.force_login(editor)
+    with CaptureQueriesContext(connection) as captured:
+        found = client.get(URL + "?q=harbour")
+    assert sorted(shown(found)) == ["Harbour master retires", "Port report"]
+    assert found.context["cl"].result_count == 2
+    if connection.vendor == "postgresql":
+        # From the full-text index: a LIKE over every article's body reads the whole table.
+        searches = [q["sql"] for q in captured if 'FROM "articles_article"' in q["sql"]]
+        assert not [sql for sql in searches if "LIKE" in sql]
+        assert [sql for sql in searches if "search_vector" in sql]

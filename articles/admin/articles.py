@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +90,7 @@ class ArticleAdmin(EditorAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     # A million articles: no COUNT(*) of the whole table on the unfiltered list (paging.py).
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    # On PostgreSQL the search box reads the full-text index instead (get_search_results).
     search_fields = ["headline", "standfirst", "body"]
     autocomplete_fields = ["hero_image", "section"]
     prepopulated_fields = {"slug": ["headline"]}
@@ -137,6 +139,15 @@ class ArticleAdmin(EditorAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        """On PostgreSQL, words matched in the full-text index, as reader search does: the
+        ``search_fields`` ILIKE reads every article's body (seconds at a million articles)."""
+        if connection.vendor == "postgresql" and search_term.strip():
+            from articles.search import postgres
+
+            return postgres.filter_articles(queryset, search_term), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):
         queryset = (

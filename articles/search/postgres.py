@@ -37,18 +37,30 @@ def text_query(terms):
     return SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config=CONFIG)
 
 
+def matching(articles, tsquery):
+    """``articles`` whose search vector matches ``tsquery``; read from the GIN index."""
+    # An alias, not an annotation: filter (and rank) on the vector without sending it back.
+    vector = RawSQL('"articles_article"."search_vector"', [], SearchVectorField())
+    return articles.alias(search_vector=vector).filter(search_vector=tsquery)
+
+
 def search_articles(query, *, now=None):
     """Published articles matching every word of the query, best matches first."""
     terms = search_terms(query)
     if not terms:
         return Article.objects.none()
     tsquery = text_query(terms)
-    # An alias, not an annotation: filter and rank on the vector without sending it back.
-    vector = RawSQL('"articles_article"."search_vector"', [], SearchVectorField())
     return (
-        Article.objects.published(now=now)
-        .alias(search_vector=vector)
-        .filter(search_vector=tsquery)
+        matching(Article.objects.published(now=now), tsquery)
         .annotate(rank=SearchRank(F("search_vector"), tsquery))
         .order_by("-rank", "-published_at", "-id")
     )
+
+
+def filter_articles(articles, query):
+    """``articles`` (of any status: the admin's list) with every word of the query in their
+    headline, standfirst or body, as stems and prefixes, as reader search matches them."""
+    terms = search_terms(query)
+    if not terms:
+        return articles.none()
+    return matching(articles, text_query(terms))
