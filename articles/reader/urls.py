@@ -43,7 +43,11 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap_views.index,
-        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "articles:sitemap"},
+        {
+            "sitemaps": sitemaps.SITEMAPS,
+            "sitemap_url_name": "articles:sitemap",
+            "template_name": "articles/sitemap_index.xml",
+        },
         name="sitemap_index",
     ),
     # One sitemap's page: sitemap-articles.xml?p=2 (the index lists them all). Rendered with
