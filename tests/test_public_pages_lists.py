@@ -93,7 +93,7 @@ def test_list_pages_are_paginated(client):
     "url", ["/section/busy/", "/tag/busy-tag/", "/author/busy-writer/", "/articles/?section=busy"]
 )
 def test_list_pages_do_not_count_the_whole_list(client, url):
-    """A section of a million-article archive holds 80,000 articles: counting them on every
+    """A section of a million-article archive holds 70,000 articles: counting them on every
     page view grows with the archive, for a total the page does not show."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -27,7 +27,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 
 def list_page(request, queryset):
     """A page of a section, tag, author, photographer, date or filter list: newer and older
-    links without counting the list (83,000 articles of a section at a million)."""
+    links without counting the list (a section's 70,000 articles: 640 ms at a million)."""
     return newest_first_page(
         request, lambda offset, count: list(queryset[offset : offset + count]), per_page=PAGE_SIZE
     )
