@@ -185,6 +185,10 @@ PAGE_CACHE_MAX_PAGE = int(os.environ.get("PAGE_CACHE_MAX_PAGE", "100"))
 # What browsers and CDNs may reuse without asking: 0 = revalidate every time (a 304 is cheap).
 PAGE_CACHE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_CACHE_BROWSER_MAX_AGE", "0"))
 
+# Reader search ranks the newest this many matching articles and says "more than" beyond them
+# (articles/search/__init__.py); the admin's search box lists the same newest matches.
+SEARCH_RANKED_MATCHES = int(os.environ.get("SEARCH_RANKED_MATCHES", "1000"))
+
 # Sign-in (articles/security/). django-axes checks the lockout before any password is
 # hashed; ModelBackend then checks the password.
 AUTHENTICATION_BACKENDS = [

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -142,12 +143,22 @@ class ArticleAdmin(EditorAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ]
 
     def get_search_results(self, request, queryset, search_term):
-        """On PostgreSQL, words matched in the full-text index, as reader search does: the
-        ``search_fields`` ILIKE reads every article's body (seconds at a million articles)."""
+        """On PostgreSQL, words matched in the full-text index, as reader search does, and the
+        newest 1,000 matches only: the ``search_fields`` ILIKE reads every article's body
+        (seconds at a million articles), and sorting every match of a common word newest first
+        took 700 ms there."""
         if connection.vendor == "postgresql" and search_term.strip():
             from articles.search import postgres
 
-            return postgres.filter_articles(queryset, search_term), False
+            found, more = postgres.filter_articles(queryset, search_term)
+            if more:
+                messages.info(
+                    request,
+                    f"More than {settings.SEARCH_RANKED_MATCHES:,} articles match "
+                    f"“{search_term.strip()}”: the newest {settings.SEARCH_RANKED_MATCHES:,} are "
+                    "listed. Add a word or a filter to find older ones.",
+                )
+            return found, False
         return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):

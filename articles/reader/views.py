@@ -190,14 +190,17 @@ def search(request):
     query = request.GET.get("q", "")[:MAX_QUERY_CHARS]
     terms = highlight_terms(query)
     results = search_articles(query).for_listing().defer(None)  # snippets need the text
+    page = paginate(request, results)
     return _list_page(
         request,
         "articles/search.html",
         title=f"Search: {query}" if terms else "Search",
         description="Search the articles.",
-        page=paginate(request, results),
+        page=page,
         query=query,
         terms=terms,
+        result_count=f"{page.paginator.count:,}",
+        more_matches=results.more_matches,
     )
 
 

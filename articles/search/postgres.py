@@ -6,17 +6,21 @@ word also matches as a prefix ("rail" finds "railway"), as the portable search m
 words. Every word must match. The query never reaches the database as syntax: it is reduced
 to at most a few alphanumeric words, joined here into a prefix tsquery.
 
-Results carry ``rank`` only. The page highlights the rows it shows with articles.search.query's
+Only the newest matches are ranked (articles/search/__init__.py): they are found by looking
+back over widening spans of publish time (``newest_matches``). Results carry ``rank`` only. The page highlights the rows it shows with articles.search.query's
 ``highlight`` and ``snippet``, as on every database; two ts_headline calls per row cost more
 than the rest of the query, for output the page never showed.
 """
 
+from datetime import timedelta
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
-from articles.models import Article
+from articles.search.results import ranked_matches, search_results
 from articles.search.terms import search_terms
 
 CONFIG = "english"
@@ -37,30 +41,70 @@ def text_query(terms):
     return SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config=CONFIG)
 
 
+def search_vector():
+    """The stored column, which the model does not declare (the database generates it)."""
+    return RawSQL('"articles_article"."search_vector"', [], SearchVectorField())
+
+
 def matching(articles, tsquery):
     """``articles`` whose search vector matches ``tsquery``; read from the GIN index."""
     # An alias, not an annotation: filter (and rank) on the vector without sending it back.
-    vector = RawSQL('"articles_article"."search_vector"', [], SearchVectorField())
-    return articles.alias(search_vector=vector).filter(search_vector=tsquery)
+    return articles.alias(search_vector=search_vector()).filter(search_vector=tsquery)
+
+
+# Spans of publish time looked back over, shortest first, until one holds more matches than are
+# ranked. A common word's newest matches lie in the last weeks, and a span is read as the
+# full-text index's matches ANDed with the publish-time index's range, so "embassy" at a million
+# articles reads about 2,000 rows instead of its 21,000 matches. The last span is everything.
+LOOK_BACK = (timedelta(days=30), timedelta(days=365), timedelta(days=4 * 365), None)
+
+
+def newest_matches(articles, tsquery, *, now, limit):
+    """The ids of the newest ``limit`` of ``articles`` matching ``tsquery``, newest first
+    (as the admin lists them: no publish time first, then by time and id)."""
+    for span in LOOK_BACK:
+        window = articles
+        if span is not None:
+            window = articles.filter(Q(published_at__gte=now - span) | Q(published_at=None))
+        ids = list(
+            matching(window, tsquery)
+            .order_by(F("published_at").desc(nulls_first=True), "-id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if len(ids) == limit or span is None:
+            return ids
 
 
 def search_articles(query, *, now=None):
-    """Published articles matching every word of the query, best matches first."""
+    """Published articles matching every word of the query: the newest ``ranked_matches()``
+    of them, best matches first."""
     terms = search_terms(query)
     if not terms:
-        return Article.objects.none()
+        return search_results().none()
+    now = now or timezone.now()
     tsquery = text_query(terms)
-    return (
-        matching(Article.objects.published(now=now), tsquery)
+    published = search_results().published(now=now)
+    ranked = ranked_matches()
+    newest = newest_matches(published, tsquery, now=now, limit=ranked + 1)
+    results = (
+        published.filter(pk__in=newest[:ranked])
+        .alias(search_vector=search_vector())
         .annotate(rank=SearchRank(F("search_vector"), tsquery))
         .order_by("-rank", "-published_at", "-id")
     )
+    results.more_matches = len(newest) > ranked
+    return results
 
 
-def filter_articles(articles, query):
-    """``articles`` (of any status: the admin's list) with every word of the query in their
-    headline, standfirst or body, as stems and prefixes, as reader search matches them."""
+def filter_articles(articles, query, *, now=None):
+    """The newest ``ranked_matches()`` of ``articles`` (of any status: the admin's list) with
+    every word of the query in their headline, standfirst or body, as stems and prefixes, as
+    reader search matches them; and whether more matched."""
     terms = search_terms(query)
     if not terms:
-        return articles.none()
-    return matching(articles, text_query(terms))
+        return articles.none(), False
+    ranked = ranked_matches()
+    newest = newest_matches(
+        articles, text_query(terms), now=now or timezone.now(), limit=ranked + 1
+    )
+    return articles.filter(pk__in=newest[:ranked]), len(newest) > ranked

@@ -10,6 +10,8 @@ times can outrank a single standfirst mention (one bm25 call: a call per column 
 the columns apart, at three times the cost). What differs from PostgreSQL is declared in
 tests/test_search_parity.py.
 
+Only the newest matches are ranked (articles/search/__init__.py), as on PostgreSQL.
+
 The query never reaches FTS5 as syntax: each word of ``search_terms`` (letters and digits
 only) becomes a quoted prefix string, so AND, OR, NEAR, NOT, quotes and stars are words.
 """
@@ -17,7 +19,7 @@ only) becomes a quoted prefix string, so AND, OR, NEAR, NOT, quotes and stars ar
 from django.db import connection, connections
 from snowballstemmer import stemmer
 
-from articles.models import Article
+from articles.search.results import ranked_matches, search_results
 from articles.search.terms import search_terms
 
 TABLE = "articles_article_fts"
@@ -63,20 +65,23 @@ def stems(terms):
 
 
 def search_articles(query, *, now=None):
-    """Published articles matching every word of the query, best matches first."""
+    """Published articles matching every word of the query: the newest ``ranked_matches()``
+    of them, best matches first."""
     terms = search_terms(query)
     if not terms:
-        return Article.objects.none()
-    return RankedArticles(match_expression(terms), Article.objects.published(now=now))
+        return search_results().none()
+    return RankedArticles(match_expression(terms), search_results().published(now=now))
 
 
 class RankedArticles:
     """Ranked search results, used as a QuerySet is by Paginator and the pages: ``count()``,
-    slices, iteration, and ``for_listing()``/``defer()`` passed on to the rows shown.
+    slices, iteration, ``more_matches``, and ``for_listing()``/``defer()`` passed on to the
+    rows shown.
 
     The index is joined to ``live``, the SQL of the ``published`` QuerySet itself (the one
-    reader gate), and the rows shown are read through that QuerySet again. Article rows are
-    read for the slice shown only, and the gate is read one of two ways (benchmarks/RESULTS.md):
+    reader gate); the newest ``ranked_matches()`` matches are ranked, and the rows shown are
+    read through that QuerySet again. Article rows are read for the slice shown only, and the
+    gate is read one of two ways (benchmarks/RESULTS.md):
     - few matches: row by row, from each matching article;
     - many matches (a word in most articles): all at once from the gate's covering index,
       because in SQLite's rows the gate's columns sit after the body, so checking 9,500
@@ -89,6 +94,7 @@ class RankedArticles:
         self.expression = expression
         self.published = published
         self.rows = published
+        self.ranked = ranked_matches()
         self._count = None
         self._matches_count = None
 
@@ -96,6 +102,7 @@ class RankedArticles:
         clone = RankedArticles(self.expression, self.published)
         clone.rows = rows
         clone._matches_count = self._matches_count
+        clone._count = self._count
         return clone
 
     def for_listing(self):
@@ -114,25 +121,38 @@ class RankedArticles:
                 self._matches_count = cursor.fetchone()[0]
         return self._matches_count
 
-    def _execute(self, select, tail="", tail_params=()):
+    def _execute(self, select, limit, tail="", tail_params=()):
+        """``select`` over the newest ``limit`` live matches (``newest``: id, published_at,
+        rank), then ``tail``."""
         # CROSS JOIN keeps the index the outer loop (SQLite probing the index once per live
         # article is far slower); MATERIALIZED reads the gate from its covering index at once.
         many = self._matches() > ROW_BY_ROW_UP_TO
         live = self.published.order_by().values("id", "published_at")
         live_sql, live_params = live.query.sql_with_params()
+        weights = ", ".join(str(weight) for weight in WEIGHTS)
         sql = (
-            f"WITH live(id, published_at) AS {'' if many else 'NOT '}MATERIALIZED ({live_sql}) "
-            f"SELECT {select} FROM {TABLE} CROSS JOIN live ON live.id = {TABLE}.rowid "
-            f"WHERE {TABLE} MATCH %s {tail}"
+            f"WITH live(id, published_at) AS {'' if many else 'NOT '}MATERIALIZED ({live_sql}), "
+            # bm25 is lower for better matches; negated, so rank means what it does on PostgreSQL.
+            f"newest(id, published_at, rank) AS (SELECT live.id, live.published_at, "
+            f"-bm25({TABLE}, {weights}) FROM {TABLE} CROSS JOIN live ON live.id = {TABLE}.rowid "
+            f"WHERE {TABLE} MATCH %s ORDER BY live.published_at DESC, live.id DESC LIMIT %s) "
+            f"SELECT {select} FROM newest {tail}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*live_params, self.expression, *tail_params])
+            cursor.execute(sql, [*live_params, self.expression, limit, *tail_params])
             return cursor.fetchall()
 
-    def count(self):
+    def _count_newest(self):
         if self._count is None:
-            self._count = self._execute("count(*)")[0][0]
+            self._count = self._execute("count(*)", self.ranked + 1)[0][0]
         return self._count
+
+    @property
+    def more_matches(self):
+        return self._count_newest() > self.ranked
+
+    def count(self):
+        return min(self._count_newest(), self.ranked)
 
     def __len__(self):
         return self.count()
@@ -145,11 +165,10 @@ class RankedArticles:
             return self[index : index + 1][0]
         start = index.start or 0
         limit = -1 if index.stop is None else max(index.stop - start, 0)
-        weights = ", ".join(str(weight) for weight in WEIGHTS)
         ranked = self._execute(
-            # bm25 is lower for better matches; negated, so rank means what it does on PostgreSQL.
-            f"{TABLE}.rowid, -bm25({TABLE}, {weights})",
-            "ORDER BY 2 DESC, live.published_at DESC, live.id DESC LIMIT %s OFFSET %s",
+            "id, rank",
+            self.ranked,
+            "ORDER BY rank DESC, published_at DESC, id DESC LIMIT %s OFFSET %s",
             [limit, start],
         )
         rows = self.rows.in_bulk([pk for pk, _ in ranked])
