@@ -83,6 +83,7 @@ def generate(count):
         Section,
         TaggedArticle,
     )
+    from articles.rendering import body_plain
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0, stdout=StringIO())
@@ -135,6 +136,7 @@ def generate(count):
                     standfirst=paragraph(rng, 25),
                     body=body,
                     body_html=body,
+                    body_plain=body_plain(body),  # what save() derives; bulk_create does not
                     hero_image=rng.choice(images),
                     section=sections[n % len(sections)],
                     status=Article.Status.DRAFT if n % 20 == 7 else Article.Status.PUBLISHED,
