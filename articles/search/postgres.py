@@ -15,7 +15,7 @@ than the rest of the query, for output the page never showed.
 from datetime import timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -66,13 +66,28 @@ def newest_matches(articles, tsquery, *, now, limit):
         window = articles
         if span is not None:
             window = articles.filter(Q(published_at__gte=now - span) | Q(published_at=None))
-        ids = list(
-            matching(window, tsquery)
-            .order_by(F("published_at").desc(nulls_first=True), "-id")
-            .values_list("pk", flat=True)[:limit]
-        )
+        ids = newest_first(matching(window, tsquery), limit)
         if len(ids) == limit or span is None:
             return ids
+
+
+def newest_first(matches, limit):
+    """The ids of the newest ``limit`` of ``matches``, newest first, the matches read from the
+    full-text index whatever their number.
+
+    MATERIALIZED, because PostgreSQL guesses that any prefix query matches 2% of the articles:
+    with ORDER BY and LIMIT it would walk the publish-time index backwards and test every
+    article it passes, which for a word found nowhere is the whole archive (2.2 s at a million
+    articles) instead of one empty lookup in the full-text index.
+    """
+    sql, params = matches.order_by().values_list("pk", "published_at").query.sql_with_params()
+    with connections[matches.db].cursor() as cursor:
+        cursor.execute(
+            f"WITH matches(id, published_at) AS MATERIALIZED ({sql}) SELECT id FROM matches "
+            "ORDER BY published_at DESC NULLS FIRST, id DESC LIMIT %s",
+            [*params, limit],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def search_articles(query, *, now=None):
