@@ -64,6 +64,8 @@ PAGES = [
     "author",
     "archive_day",
     "search",
+    "search_common",
+    "search_nowhere",
     "rss",
     "sitemap_index",
     "sitemap_page",
@@ -282,6 +284,8 @@ def urls():
                 "author": ["/author/writer-7/"],
                 "archive_day": [f"/archive/{day.year}/{day.month}/{day.day}/"],
                 "search": [f"/search/?q={SEARCH_WORD}"],
+                "search_common": ["/search/?q=minister"],  # a WORDS word: in a third
+                "search_nowhere": ["/search/?q=zanzibar"],
                 "rss": ["/feeds/rss/"],
                 "sitemap_index": ["/sitemap.xml"],
                 "sitemap_page": ["/sitemap-articles.xml?p=1"],
@@ -396,6 +400,8 @@ def measure(kind, env, args, folder):
         last = last_sitemap_page(base)
         pages["sitemap_last"] = [f"/sitemap-articles.xml?p={last}"]
         for page in [*PAGES, "sitemap_last"]:
+            if args.pages and page not in args.pages.split(","):
+                continue
             paths = pages[page]
             admin = page.startswith("admin")
             if not admin and status_of(base + paths[0]) != 200:
@@ -459,6 +465,7 @@ def arguments():
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     parser.add_argument("--sites", default="10k,big", help="which of the two to measure")
+    parser.add_argument("--pages", default="", help="comma-separated pages to measure (all)")
     parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
     return parser.parse_args()
 
