@@ -7,9 +7,10 @@ words. Every word must match. The query never reaches the database as syntax: it
 to at most a few alphanumeric words, joined here into a prefix tsquery.
 
 Only the newest matches are ranked (articles/search/__init__.py): they are found by looking
-back over widening spans of publish time (``newest_matches``). Results carry ``rank`` only. The page highlights the rows it shows with articles.search.query's
-``highlight`` and ``snippet``, as on every database; two ts_headline calls per row cost more
-than the rest of the query, for output the page never showed.
+back over widening spans of publish time (``newest_matches``). Results carry ``rank`` only.
+The page highlights the rows it shows with articles.search.query's ``highlight`` and
+``snippet``, as on every database; two ts_headline calls per row cost more than the rest of
+the query, for output the page never showed.
 """
 
 from datetime import timedelta
