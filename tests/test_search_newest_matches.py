@@ -44,7 +44,7 @@ def test_more_matches_than_are_ranked_shows_the_newest_best_first_and_says_more(
 
     assert [a.slug for a in search_articles("harbour")] == ["newest-best", "newest", "newer"]
     response = client.get("/search/", {"q": "harbour"})
-    assertContains(response, "More than 3 results for “harbour”")
+    assertContains(response, "More than 3 results for “harbour”. Showing the newest 3")
     assertContains(response, "/newest-best/")
     assertNotContains(response, "/oldest-best/")  # older than the three newest matches
     assertNotContains(response, "/old/")
