@@ -117,6 +117,11 @@ def main():
     parser.add_argument("--status", choices=["draft", "published"], default="draft")
     parser.add_argument("--profile", action="store_true", help="cProfile the import.")
     parser.add_argument("--no-tracemalloc", action="store_true", help="RSS only (faster).")
+    parser.add_argument(
+        "--reimport",
+        action="store_true",
+        help="then change every file's first paragraph and import the folder again (updates).",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-volume-"))
@@ -173,9 +178,32 @@ def run(args, workdir):
         "--progress",
     ]
     print("Command: manage.py " + " ".join(command[:1] + ["FOLDER"] + command[2:]))
-    sink = Checkpoints(max(1, args.articles // 10))
     if not args.no_tracemalloc:
         tracemalloc.start()
+    import_and_report(command, args, connection)
+    if args.reimport:
+        revise(folder)
+        print("\nAgain, every file's first paragraph changed: each import is an update.")
+        import_and_report(command, args, connection)
+    print(
+        f"Database: {Article.objects.count()} articles "
+        f"({Article.objects.published().count()} published), "
+        f"{TaggedArticle.objects.count()} tag links"
+    )
+
+
+def revise(folder):
+    """Change the first body paragraph of every file, as an agency resending corrected copy."""
+    for path in sorted(folder.iterdir()):
+        blocks = path.read_text(encoding="utf-8").split("\n\n")
+        blocks[3] = blocks[3].rstrip() + " Figures revised on resend."
+        path.write_text("\n\n".join(blocks), encoding="utf-8")
+
+
+def import_and_report(command, args, connection):
+    from django.core.management import call_command
+
+    sink = Checkpoints(max(1, args.articles // 10))
     rss_before = rss_mb()
     load_before = os.getloadavg()[0]
     cpu_started, server_started = time.process_time(), backend_cpu_seconds(connection)
@@ -211,11 +239,6 @@ def run(args, workdir):
     for done, at, rate, current, peak, rss in sink.rows:
         print(f"| {done:,} | {at:.1f} | {rate:.0f} | {current:.1f} | {peak:.1f} | {rss:.0f} |")
     print(f"RSS after the import: {rss_mb():.0f} MB")
-    print(
-        f"Database: {Article.objects.count()} articles "
-        f"({Article.objects.published().count()} published), "
-        f"{TaggedArticle.objects.count()} tag links"
-    )
 
 
 if __name__ == "__main__":
