@@ -14,6 +14,7 @@ from jinja2 import Environment, Undefined
 
 from articles.links import url_pattern
 from articles.reader.cards import teaser
+from articles.reader.chrome import site_footer, site_header
 from articles.reader.page_helpers import byline, highlight, picture, posted, snippet
 
 
@@ -48,6 +49,8 @@ def environment(**options):
         posted=posted,
         byline=byline,
         teaser=teaser,
+        site_header=site_header,
+        site_footer=site_footer,
     )
     env.filters.update(date=date, pluralize=pluralize, highlight=highlight, snippet=snippet)
     return env
