@@ -111,7 +111,13 @@ def _links_read(vendor, attr):
 
 
 def furnish(article, *, now):
-    """Load what ``page_prefetches`` names onto an article read without it (a preview)."""
+    """Load what ``page_prefetches`` names onto an article read without it (a preview).
+
+    An article ``live_article`` read already has them: then nothing is composed at all (the
+    three prefetch querysets cost about 0.2 ms of ORM work per page, for no query).
+    """
+    if all(hasattr(article, attr) for attr, _, _ in PAGE_LISTS):
+        return
     prefetch_related_objects([article], *page_prefetches(now))
 
 
