@@ -7,25 +7,45 @@ once. The markup every page shares for a photo, a byline or a posting time is bu
 articles/reader/page_helpers.py.
 """
 
+import re
+
 from django.template.defaultfilters import date, pluralize
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import Environment, Undefined
 
-from articles.links import url_pattern
+from articles.links import slug_url, url_pattern
 from articles.reader.cards import teaser
 from articles.reader.chrome import site_footer, site_header
 from articles.reader.page_helpers import byline, highlight, picture, posted, snippet
+
+# URLs whose one argument is a ``<slug:slug>``: an ASCII slug fills a pattern reversed once
+# (articles/links.py), as reverse() would print it; anything else goes through reverse().
+SLUG_URLS = frozenset(
+    {
+        "articles:tag",
+        "articles:feed_section_rss",
+        "articles:feed_section_atom",
+        "articles:feed_tag_rss",
+        "articles:feed_tag_atom",
+        "articles:feed_author_rss",
+        "articles:feed_author_atom",
+    }
+)
+ASCII_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def url(name, *args):
     """The path of a named URL: ``url("articles:tag", tag.slug)``.
 
     One without arguments is reversed once per URLconf (articles/links.py): every page's
-    header and footer print a dozen, and reverse() cost more than the rest of the menu.
+    header and footer print a dozen, and reverse() cost more than the rest of the menu. So is
+    one of ``SLUG_URLS`` given an ASCII slug: an article page prints its tags' addresses.
     """
     if not args:
         return url_pattern(name).format()
+    if name in SLUG_URLS and len(args) == 1 and ASCII_SLUG.fullmatch(str(args[0])):
+        return slug_url(name, args[0])
     return reverse(name, args=args)
 
 

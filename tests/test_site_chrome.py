@@ -3,9 +3,11 @@ sections and the site's name say now, and are the markup their templates render.
 
 import pytest
 from django.db.models import F
+from django.urls import NoReverseMatch, reverse
 
 from articles.models import Section
 from articles.reader import chrome
+from newsroom.templating import url
 from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +66,18 @@ def test_the_site_name_shows_in_header_and_footer_as_configured(client, settings
 
     assert '<a class="site-name" href="/">The Evening Post</a>' in page
     assert '<p class="site-footer__name">The Evening Post</p>' in page
+
+
+def test_tag_and_feed_links_are_the_addresses_django_reverses(client):
+    section = make_section(name="Economy", slug="economy")
+    article = make_article(section=section, tags=["Potash", "Grain prices"])
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    for tag in article.tags.all():
+        assert f'href="{reverse("articles:tag", args=[tag.slug])}" rel="tag"' in page
+    assert reverse("articles:feed_section_rss", args=["economy"]) in page
+    for name in ("articles:tag", "articles:feed_tag_rss", "articles:feed_author_atom"):
+        assert url(name, "potash-2") == reverse(name, args=["potash-2"])
+    # Anything but an ASCII slug is left to reverse(), errors included.
+    with pytest.raises(NoReverseMatch):
+        url("articles:tag", "río-grande")
