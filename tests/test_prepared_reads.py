@@ -4,12 +4,14 @@ page its own article, and the gate's answer for that page's moment, never the fi
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from articles.models import Article, Section
-from articles.reader import article_page
+from articles.cache.invalidation import SNAPSHOT
+from articles.models import Article, ArticleImage, Correction, Section
+from articles.reader import article_page, prepared
 from articles.reader.prepared import Prepared
-from tests.factories import make_article, make_author
+from tests.factories import make_article, make_author, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +63,37 @@ def test_a_value_the_sql_does_not_carry_is_refused_when_the_read_is_built():
     # for every page: building such a read fails instead of serving one page to all.
     with pytest.raises(ValueError, match="slug"):
         Prepared(Section.objects.all(), {"slug": "\x00stand-in"})
+
+
+def loaded(instance):
+    """What an instance holds from its row: values, state, and what post_init recorded."""
+    values = {k: v for k, v in vars(instance).items() if k not in ("_state", SNAPSHOT)}
+    snapshot = getattr(instance, SNAPSHOT, None)
+    if snapshot is not None:
+        snapshot = {k: v for k, v in snapshot.items() if k != "_state"}
+    return values, instance._state.adding, instance._state.db, snapshot
+
+
+def test_every_article_page_read_loads_rows_to_the_instances_django_makes():
+    article = make_article(
+        hero_image=make_image(), authors=[make_author(name="Ann Lee")], tags=["potash"]
+    )
+    ArticleImage.objects.create(article=article, image=make_image(), position=1)
+    Correction.objects.create(article=article, text="A note.", published_at=timezone.now())
+    now, vendor = timezone.now(), connection.vendor
+    reads = [
+        (article_page._article_read(vendor), {"now": now, "slug": article.slug}),
+        (article_page._cards_read(vendor, 1), {"now": now, "id0": article.pk}),
+        (article_page._bylines_read(vendor, 1), {"id0": article.pk}),
+        (article_page._menu_read(vendor), {}),
+        *(
+            (article_page._links_read(vendor, attr), {"now": now, "article": article.pk})
+            for attr, _, _ in article_page.PAGE_LISTS
+        ),
+    ]
+    for read, values in reads:
+        rows = read.rows(values)
+        assert rows and prepared._loads_as_django(read.model)
+        for row in rows:
+            columns = (read.model, read.alias, read.attnames, row[read.model_columns])
+            assert loaded(prepared._loaded(*columns)) == loaded(read.model.from_db(*columns[1:]))
