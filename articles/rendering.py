@@ -167,13 +167,19 @@ def looks_like_html(body):
     return (body or "").lstrip().startswith("<")
 
 
-def insert_figures(body_html, images_by_key, template="articles/includes/figure.html"):
-    """Fill each figure slot with the photo, caption and credit; drop slots of unknown photos."""
+def insert_figures(body_html, images_by_key, template="articles/includes/figure.html", render=None):
+    """Fill each figure slot with the photo, caption and credit; drop slots of unknown photos.
+
+    ``render(image)`` gives a figure's HTML when given (the reader page's kept figures,
+    articles/reader/figures.py); otherwise ``template`` is rendered.
+    """
 
     def figure(match):
         image = images_by_key.get(match.group(1))
         if image is None:
             return ""
+        if render is not None:
+            return render(image)
         return render_to_string(template, {"image": image})
 
     return mark_safe(FIGURE_SLOT.sub(figure, body_html))

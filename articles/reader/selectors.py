@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.images import renditions
-from articles.reader import article_page, related
+from articles.reader import article_page, figures, related
 from articles.rendering import insert_figures
 
 RELATED_COUNT = 4
@@ -218,7 +218,9 @@ def article_page_context(article, request=None, *, now=None):
         "authors": article.byline_authors,
         "tags": tags,
         "hero": hero,
-        "body": insert_figures(body_html, shown_figures(article_page.body_photos(article))),
+        "body": insert_figures(
+            body_html, shown_figures(article_page.body_photos(article)), render=figures.figure
+        ),
         "updated_at": updated_at(article),
         "corrections": corrections,
         "related": related_cards,

@@ -1,0 +1,57 @@
+"""Photos placed in an article's text, rendered once per content and kept, as teaser cards are.
+
+Each photo slot in the text becomes a figure: the picture with its sizes, the caption and the
+credit linked to the photographer's page. On an uncached article page the two or three
+figures cost about a twentieth of the page, and a library photo recurs across the articles
+that use it. A figure's HTML is kept in process memory under everything it shows (``shown``),
+so an edited caption, credit, alt text or file is another key, and no write has to invalidate
+it. tests/test_kept_figures.py changes every field a figure could show and checks the key
+follows.
+"""
+
+import threading
+from collections import OrderedDict
+
+from django.template.loader import render_to_string
+
+from articles import links
+from articles.images import renditions
+
+FIGURE_TEMPLATE = "articles/includes/figure.html"
+KEPT = 4096  # figures kept per process: a few megabytes
+
+_kept = OrderedDict()
+_lock = threading.Lock()
+
+
+def shown(image):
+    """Everything ``image``'s figure in the text shows, and what its markup depends on."""
+    photo = None
+    if image.file:
+        photo = (image.file.name, image.alt_text, renditions.oriented_size(image))
+    if image.photographer_id:
+        credit = (image.photographer.name, image.photographer.slug)
+    else:
+        credit = image.credit_text
+    return (image.key, photo, image.caption, credit, links.url_context())
+
+
+def render(image):
+    """The figure's HTML straight from the template (for the test, and a figure not kept)."""
+    return render_to_string(FIGURE_TEMPLATE, {"image": image})
+
+
+def figure(image):
+    """The figure of ``image`` in an article's text, rendered once per content."""
+    key = shown(image)
+    with _lock:
+        html = _kept.get(key)
+        if html is not None:
+            _kept.move_to_end(key)
+            return html
+    html = render(image)
+    with _lock:
+        _kept[key] = html
+        if len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return html
