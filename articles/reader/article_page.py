@@ -162,6 +162,14 @@ CARD_FIELDS = (
     "expires_at",
     "section",
     "hero_image",
+    # The photo's own columns a card shows (its size as readers see it: width, height and
+    # orientation), not its caption, credit, focal point or upload time.
+    "hero_image__key",
+    "hero_image__file",
+    "hero_image__alt_text",
+    "hero_image__width",
+    "hero_image__height",
+    "hero_image__orientation",
 )
 
 
