@@ -11,7 +11,7 @@ from articles.models import Article
 from articles.services.tags import merge_tags
 from articles.workflow import revisions
 from articles.workflow.transitions import apply_transition
-from tests.factories import make_article, make_image
+from tests.factories import make_article, make_image, make_section
 from tests.page_cache_support import page
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,15 @@ def test_section_renamed_shows_in_every_menu(client, any_cache, story):
     story.section.name = "Floods and weather"
     story.section.save()
     assert b"Floods and weather" in page(client, other.get_absolute_url()).content
+
+
+def test_a_new_or_deleted_section_shows_in_every_menu(client, any_cache, story):
+    url = story.get_absolute_url()
+    cached(client, url)
+    weather = make_section(name="Weather desk", slug="weather-desk")
+    assert b"Weather desk" in page(client, url).content
+    weather.delete()
+    assert b"Weather desk" not in page(client, url).content
 
 
 def test_bulk_writes_show_once_the_service_layer_says_so(client, any_cache, story):

@@ -16,10 +16,12 @@ loaded the article another way gets the same reads from ``prefetch_related_objec
 
 import functools
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
 
+from articles import links
 from articles.models import (
     BYLINES_ATTR,
     Article,
@@ -225,11 +227,24 @@ def _numbered(ids):
     return {f"id{n}": pk for n, pk in enumerate(ids)}
 
 
+class MenuSection(NamedTuple):
+    """A section as the menu shows it: its name and its page's address."""
+
+    name: str
+    slug: str
+
+    def get_absolute_url(self):
+        return links.slug_url("articles:section", self.slug)
+
+
 def sections_for_menu():
-    """Every section in menu order (Section's ordering: position, then name)."""
-    return _menu_read(connection.vendor).objects({})
+    """Every section in menu order (Section's ordering: position, then name), as the menu
+    shows it: name and slug, read as values, not as Section instances (every reader page
+    prints the menu). The page cache needs no record of each: a section renamed, moved, added
+    or deleted renews ``SET``, which every stored page depends on (articles/cache)."""
+    return [MenuSection(*row) for row in _menu_read(connection.vendor).rows({})]
 
 
 @functools.cache
 def _menu_read(vendor):
-    return Prepared(Section.objects.all(), {})
+    return Prepared(Section.objects.values_list("name", "slug"), {})
