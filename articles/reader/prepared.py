@@ -56,6 +56,7 @@ class Prepared:
             self.model_columns = slice(fields[0], fields[-1] + 1)
             self.attnames = [c[0].target.attname for c in compiler.select[self.model_columns]]
             self.populators = get_related_populators(klass_info, compiler.select, self.alias)
+            _load_joined_rows_fast(self.populators)
             self.annotations = list((compiler.annotation_col_map or {}).items())
 
     @staticmethod
@@ -108,14 +109,33 @@ def _loads_as_django(model):
     return model.from_db.__func__ is Model.from_db.__func__ and not pre_init.has_listeners(model)
 
 
+class _Loading:
+    """Stands in for a model as a populator's ``model_cls``, which it asks for ``from_db``
+    only: the joined rows (``select_related``) load through ``_loaded`` too."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def from_db(self, alias, attnames, values):
+        return _loaded(self.model, alias, attnames, values)
+
+
+def _load_joined_rows_fast(populators):
+    for populator in populators:
+        if _loads_as_django(populator.model_cls):
+            populator.model_cls = _Loading(populator.model_cls)
+        _load_joined_rows_fast(populator.related_populators)
+
+
 def _loaded(model, alias, attnames, values):
     """``model.from_db(alias, attnames, values)``, minus ``Model.__init__``'s generic path.
 
     For a row from the database, ``__init__`` sets each loaded value through its field's
     descriptor, which for a fresh instance stores it in ``__dict__``; doing that directly was
     about a twentieth of an uncached article page (callgrind), which makes some sixty
-    instances. ``post_init`` is still sent: the page cache records what a page loaded from
-    it. tests/test_prepared_reads.py checks that every model loads to the same instance.
+    instances; its joined rows load the same way (``_Loading``). ``post_init`` is still
+    sent: the page cache records what a page loaded from it. tests/test_prepared_reads.py
+    checks that every read loads the instances Django's own iterator makes.
     """
     instance = model.__new__(model)
     instance._state = ModelState()
