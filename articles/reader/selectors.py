@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from articles.reader import article_page, figures, related
 from articles.rendering import insert_figures
 
 RELATED_COUNT = 4
+DESCRIPTION_CHARS = 200  # link previews and search engines show about this many
 # An "Updated" note is shown only for a change made this long after posting.
 UPDATE_THRESHOLD = datetime.timedelta(minutes=5)
 JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -50,6 +52,13 @@ def absolute(request, url):
     return request.build_absolute_uri(url) if request is not None else url
 
 
+def shortened(text, length):
+    """``Truncator(text).chars(length)``, without its character-by-character walk for a text
+    that already fits: what it returns then is the text in NFC form."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
 def page_meta(
     request, *, title, description="", path=None, image=None, og_type="website", noindex=False
 ):
@@ -58,7 +67,7 @@ def page_meta(
     page = request.GET.get("page", "") if request is not None else ""
     if path is None and page.isdigit() and int(page) > 1:
         canonical = f"{canonical}?page={int(page)}"
-    description = Truncator(" ".join(strip_tags(description or "").split())).chars(200)
+    description = shortened(" ".join(strip_tags(description or "").split()), DESCRIPTION_CHARS)
     return PageMeta(
         title=title,
         description=description or f"News and analysis from {site_name()}.",
