@@ -19,7 +19,7 @@ from articles.reader.cards import teaser
 from articles.reader.chrome import site_footer, site_header
 from articles.reader.page_helpers import byline, highlight, picture, posted, snippet
 
-# URLs whose one argument is a ``<slug:slug>``: an ASCII slug fills a pattern reversed once
+# URLs whose one argument is a slug: an ASCII slug fills a pattern reversed once
 # (articles/links.py), as reverse() would print it; anything else goes through reverse().
 SLUG_URLS = frozenset(
     {

@@ -6,12 +6,15 @@ from articles.reader import feeds, sitemaps, views
 app_name = "articles"
 
 DATE = r"(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})"
+# Article and tag slugs may be in any script: taggit makes "беларусь" of the tag "Беларусь".
+# Sections, authors and photographers have ASCII slugs (their forms' SlugFields).
+SLUG = r"(?P<slug>[-\w]+)"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    re_path(rf"^{DATE}/(?P<slug>[-\w]+)/$", views.article_detail, name="article"),
+    re_path(rf"^{DATE}/{SLUG}/$", views.article_detail, name="article"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
-    path("tag/<slug:slug>/", views.tag_detail, name="tag"),
+    re_path(rf"^tag/{SLUG}/$", views.tag_detail, name="tag"),
     path("author/<slug:slug>/", views.author_detail, name="author"),
     path(
         "author/<slug:slug>/portrait-<str:signature>.jpg",
@@ -36,8 +39,8 @@ urlpatterns = [
     path("feeds/atom/", feeds.LatestAtom(), name="feed_atom"),
     path("feeds/section/<slug:slug>/rss/", feeds.SectionRss(), name="feed_section_rss"),
     path("feeds/section/<slug:slug>/atom/", feeds.SectionAtom(), name="feed_section_atom"),
-    path("feeds/tag/<slug:slug>/rss/", feeds.TagRss(), name="feed_tag_rss"),
-    path("feeds/tag/<slug:slug>/atom/", feeds.TagAtom(), name="feed_tag_atom"),
+    re_path(rf"^feeds/tag/{SLUG}/rss/$", feeds.TagRss(), name="feed_tag_rss"),
+    re_path(rf"^feeds/tag/{SLUG}/atom/$", feeds.TagAtom(), name="feed_tag_atom"),
     path("feeds/author/<slug:slug>/rss/", feeds.AuthorRss(), name="feed_author_rss"),
     path("feeds/author/<slug:slug>/atom/", feeds.AuthorAtom(), name="feed_author_atom"),
     path(
