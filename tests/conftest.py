@@ -13,6 +13,20 @@ PHOTOS_IN_S3 = os.environ.get("PHOTO_STORAGE", "").lower() == "s3"
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database in a file, as the site runs: Django's default in-memory
+    one is shared between the live server's threads with table locks, which fail at once
+    ("database table is locked") where a file waits its busy timeout, so a page whose
+    photos were made in parallel failed in the browser tests now and then."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
     """One SeaweedFS S3 server for the whole run, stopped by its PID at the end."""
     try:
