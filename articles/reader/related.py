@@ -28,7 +28,11 @@ from articles.reader.prepared import Prepared
 
 # Articles most recently tagged with each of the article's tags that are ranked: bounds the
 # cost of a tag carried by thousands of stories, reading (tag, article) index entries only.
-PER_TAG_POOL = 100
+# Six related stories are shown; 30 a tag (5 tags: 150 candidates) still finds the recent ones
+# sharing most tags, and at a million articles, where every tag's pool is full and the
+# candidates' rows are mostly outside PostgreSQL's buffers, 100 a tag took the page from
+# about 5.5 to 8.5 ms (benchmarks/RESULTS.md).
+PER_TAG_POOL = 30
 
 RELATED, SECTION_NEWEST, PREVIOUS, NEXT = 0, 1, 2, 3
 
