@@ -4,6 +4,7 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -104,6 +105,27 @@ def test_sitemap_index_points_at_pages_listing_articles_sections_tags_and_author
         "http://testserver/author/ann-writer/",
     }
     assert expected <= listed
+
+
+def test_tag_sitemap_pages_list_every_live_tag_once_whether_or_not_the_tags_fit_one_page(
+    client, monkeypatch
+):
+    """The index counts live tags only when the tag table could fill more than a page."""
+    make_article(tags=["Trade", "China", "Potash"])
+    make_article(tags=["Drafted only"], status=Article.Status.DRAFT)
+    expected = {f"http://testserver/tag/{slug}/" for slug in ("china", "potash", "trade")}
+
+    def tag_urls():
+        pages = [page for page in sitemap_pages(client) if page.startswith("/sitemap-tags.xml")]
+        urls = [url for page in pages for url in locations(client.get(page))]
+        return pages, urls
+
+    pages, urls = tag_urls()  # 4 tags in the table, a page of 50,000: one page, not counted
+    assert len(pages) == 1 and sorted(urls) == sorted(expected)
+    monkeypatch.setattr(sitemaps.TagSitemap, "limit", 2)
+    cache.clear()  # the index was stored by the page cache
+    pages, urls = tag_urls()  # more tags than a page: 3 live tags counted, two pages
+    assert len(pages) == 2 and sorted(urls) == sorted(expected)
 
 
 def articles_with_ids(*ids, **fields):

@@ -1,5 +1,6 @@
-"""Paging without counting the whole list: the front page's "Older stories", and sitemap pages
-by primary-key ranges (``KeyRangePaginator``).
+"""Paging without counting the whole list: the front page's "Older stories", sitemap pages
+by primary-key ranges (``KeyRangePaginator``), and sitemaps of sections, tags and authors that
+fit one page (``OnePageWhileTheTableFits``).
 
 Django's Paginator counts the whole list to say "Page 1 of N". On the front page that
 count covers the entire published archive on every uncached request and grows with it,
@@ -10,7 +11,7 @@ older stories follow.
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404
 
 # Further back than any reader pages; also keeps the row offset within what databases accept.
@@ -79,3 +80,22 @@ class KeyRangePaginator:
         above = (number - 1) * self.per_page
         rows = self.queryset.filter(pk__gt=above, pk__lte=above + self.per_page).order_by("pk")
         return Page(list(rows), number, self)
+
+
+class OnePageWhileTheTableFits(Paginator):
+    """Django's paginator for a sitemap of sections, tags or authors, counting the rows that
+    have live articles only when the whole table could fill more than one page.
+
+    The sitemap index needs only the number of pages. While the table holds no more rows
+    than a page, that is one, and its count is one cheap read of the table; counting which
+    of 2,000 tags carry a live article took 11 ms at a million articles, on every request for
+    the index. A page reads its rows by slicing, so a count above the true one only bounds the
+    slice.
+    """
+
+    @cached_property
+    def count(self):
+        whole_table = self.object_list.model._default_manager.count()
+        if whole_table <= self.per_page:
+            return whole_table
+        return super().count

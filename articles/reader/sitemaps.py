@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from articles import links
 from articles.models import Article, tags_prefetch
 from articles.reader import facets
-from articles.reader.paging import KeyRangePaginator
+from articles.reader.paging import KeyRangePaginator, OnePageWhileTheTableFits
 from articles.reader.selectors import site_name
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -78,7 +78,15 @@ class ArticleSitemap(Sitemap):
         )
 
 
-class SectionSitemap(Sitemap):
+class FitsOnePageSitemap(Sitemap):
+    """Sections, tags or authors: one page in the index without counting them (paging.py)."""
+
+    @property
+    def paginator(self):
+        return OnePageWhileTheTableFits(self._items(), self.limit)
+
+
+class SectionSitemap(FitsOnePageSitemap):
     changefreq = "hourly"
     priority = 0.6
 
@@ -86,7 +94,7 @@ class SectionSitemap(Sitemap):
         return facets.sections_of(Article.objects.published())
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(FitsOnePageSitemap):
     changefreq = "daily"
     priority = 0.4
 
@@ -97,7 +105,7 @@ class TagSitemap(Sitemap):
         return reverse("articles:tag", kwargs={"slug": item.slug})
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(FitsOnePageSitemap):
     changefreq = "daily"
     priority = 0.5
 
