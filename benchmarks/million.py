@@ -284,7 +284,7 @@ def urls():
                 "author": ["/author/writer-7/"],
                 "archive_day": [f"/archive/{day.year}/{day.month}/{day.day}/"],
                 "search": [f"/search/?q={SEARCH_WORD}"],
-                "search_common": ["/search/?q=minister"],  # a WORDS word: in a third
+                "search_common": ["/search/?q=minister"],  # a WORDS word: two articles in three
                 "search_nowhere": ["/search/?q=zanzibar"],
                 "rss": ["/feeds/rss/"],
                 "sitemap_index": ["/sitemap.xml"],
