@@ -126,7 +126,7 @@ def test_a_word_found_by_its_stem_is_highlighted_too(client):
 
 def test_the_newest_matches_are_planned_for_each_search_never_prepared(settings):
     """A prepared statement gets one plan for every word after a few runs; the best plan for
-    a word in a third of the archive is not the one for a rare word (62 against 20 ms at a
+    a word in most of the archive is not the one for a rare word (62 against 20 ms at a
     million articles). Other reads stay prepared."""
     make_article(headline="Harbour reopens")
     for _ in range(12):

@@ -113,7 +113,7 @@ def planned_for_its_values(database):
     """Statements run here are never prepared (settings: DATABASE_PREPARED_STATEMENTS).
 
     A prepared statement is planned once for any values after a few runs, and the best plan for
-    a search depends on them: for a word in a third of a million articles, the generic plan
+    a search depends on them: for a word in two thirds of a million articles, the generic plan
     took 62 ms where one planned for the word took 20 ms.
     """
     connection = database.connection  # psycopg's; the cursor has opened it
