@@ -146,7 +146,7 @@ def search_articles(query, *, now=None):
     return results
 
 
-def filter_articles(articles, query, *, now=None):
+def filter_articles(articles, query):
     """The newest ``ranked_matches()`` of ``articles`` (of any status: the admin's list) with
     every word of the query in their headline, standfirst or body, as stems and prefixes, as
     reader search matches them; and whether more matched."""
@@ -157,7 +157,7 @@ def filter_articles(articles, query, *, now=None):
     newest = newest_matches(
         articles,
         text_query(terms),
-        now=now or timezone.now(),
+        now=timezone.now(),
         limit=ranked + 1,
         undated_first=True,
     )
