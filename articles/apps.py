@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles.cache import invalidation
+        from articles.cache import invalidation, tokens
         from articles.images import cleanup
         from articles.search.sqlite import restore_index_after_migrate
         from articles.security import events
@@ -22,6 +22,9 @@ class ArticlesConfig(AppConfig):
         # A later migration that rebuilds the articles table drops the search index's triggers.
         post_migrate.connect(
             restore_index_after_migrate, sender=self, dispatch_uid="articles.search_index"
+        )
+        post_migrate.connect(
+            tokens.announce_after_migrate, sender=self, dispatch_uid="articles.page_tokens"
         )
         invalidation.connect()  # page-cache invalidation
         events.connect()  # sign-ins, failures and lockouts into the security log

@@ -47,8 +47,10 @@ def page(client, url, **headers):
 
 
 def hit_queries(after_write=False):
-    """A hit reads no SQL with Redis. With the in-process cache it reads the epoch token, and
-    after a write elsewhere the page's own tokens (the next hit reads the epoch only)."""
+    """A hit reads no SQL with Redis. With the in-process cache, inside a test's transaction
+    (where the SQLite change file is not trusted: it hears commits only) it reads the epoch
+    token, and after a write elsewhere the page's own tokens (the next hit reads the epoch
+    only). Outside one: tests/test_page_cache_change_file.py."""
     if isinstance(tokens.store(), tokens.DatabaseTokens):
         return 2 if after_write else 1
     return 0

@@ -16,6 +16,12 @@ second machine) the tokens must live somewhere they all share:
   missing row means "never changed". Chosen over Django's database or file cache as the
   default backend because those put every page body through SQL or the disk on each hit and
   make readers write to SQLite, which editors' saves would then wait for.
+* **On SQLite, a change file** beside the database spares that query while nothing was
+  written (``ChangeFile``): every commit that renewed tokens appends a byte to it, so its size
+  only grows, and a process reads the epoch from the database again only when the file's size
+  differs from what it saw at its last read. A stat costs a few microseconds, where the query
+  cost about what the rest of a hit does. SQLite means one machine, so every process sees the
+  file; on PostgreSQL (possibly several machines) the query stays.
 
 ``EPOCH`` changes with every write: a hit whose stored epoch is still current is fresh with
 a single read, however many dependencies the page has.
@@ -23,6 +29,7 @@ a single read, however many dependencies the page has.
 
 import functools
 import logging
+import os
 import secrets
 
 from django.core.cache import caches
@@ -95,7 +102,25 @@ class DatabaseTokens:
     def lookup(self, cache, key):
         """The page stored at ``key`` in this process, and the epoch if there is one."""
         entry = cache.get(key)
-        return entry, (None if entry is None else self.read([EPOCH])[EPOCH])
+        return entry, (None if entry is None else self.epoch())
+
+    def epoch(self):
+        """The current epoch: from the database, or, on SQLite while the change file says no
+        token was renewed since this process last read it, as read then."""
+        changes = ChangeFile.of(connection)
+        if changes is None or connection.in_atomic_block:
+            # Inside a transaction the epoch may be this transaction's own, uncommitted one,
+            # which the change file does not announce (it hears commits only).
+            return self.read([EPOCH])[EPOCH]
+        state = changes.state()
+        known = changes.seen
+        if state is not None and known is not None and known[0] == state:
+            return known[1]
+        epoch = self.read([EPOCH])[EPOCH]
+        # The file is looked at before the read: a commit between the two leaves a state
+        # that the next request sees as changed, never the reverse.
+        changes.seen = None if state is None else (state, epoch)
+        return epoch
 
     def read(self, names):
         # Every page-cache hit runs this. Through the ORM (queryset, compiler) it was two
@@ -154,6 +179,64 @@ class DatabaseTokens:
             unique_fields=["name"],
             update_fields=["value"],
         )
+        changes = ChangeFile.of(connection)
+        if changes is not None:
+            # After the commit (at once outside a transaction; never after a rollback), and
+            # before the writer's request or command ends, so the next request sees it.
+            transaction.on_commit(changes.announce)
+
+
+class ChangeFile:
+    """A file beside a SQLite database whose size grows by one byte at every commit that
+    renewed page-cache tokens, so every process on the machine can tell, with a stat and no
+    query, that the epoch it read last may be out of date.
+
+    Growing, never rewritten: a size is never seen twice, so "the same size" is exact where a
+    modification time (kept in coarse clock ticks) is not. A thousand publishing writes a day
+    add a few hundred kilobytes a year. A missing or unreadable file means "ask the database".
+    """
+
+    SUFFIX = "-pagecache"
+    _by_path = {}
+
+    def __init__(self, path):
+        self.path = path
+        self.seen = None  # (state, epoch) at this process's last read of the epoch
+
+    @classmethod
+    def of(cls, connection):
+        """The change file of ``connection``'s database, or None when it has none (not
+        SQLite, or a database in memory)."""
+        if connection.vendor != "sqlite":
+            return None
+        name = str(connection.settings_dict["NAME"])
+        found = cls._by_path.get(name)
+        if found is None:
+            if not name or name == ":memory:" or "mode=memory" in name:
+                return None
+            found = cls._by_path.setdefault(name, cls(name + cls.SUFFIX))
+        return found
+
+    def state(self):
+        """The file's size, with its inode and modification time: a file deleted and made
+        anew may grow back to a size seen before, but not as the same file at the same time."""
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_size, found.st_ino, found.st_mtime_ns
+
+    def announce(self):
+        try:
+            with open(self.path, "ab") as changes:
+                changes.write(b".")
+        except OSError:
+            logger.exception(
+                "Page cache: could not write %s; other processes may serve pages from before "
+                "this write for up to PAGE_CACHE_TIMEOUT. The file must be writable by every "
+                "process that writes to the database.",
+                self.path,
+            )
 
 
 def store():
@@ -194,3 +277,14 @@ def next_scheduled_change():
     ]
     upcoming = [at.timestamp() for at in times if at is not None]
     return min(upcoming) if upcoming else 0
+
+
+def announce_after_migrate(using, **kwargs):
+    """Migrations and ``flush`` (which sends post_migrate too) change tokens without renewing
+    them (``flush`` deletes them all): every process must read them again. Also makes the
+    change file of a new site, so its hits need no query from the start."""
+    from django.db import connections
+
+    changes = ChangeFile.of(connections[using])
+    if changes is not None:
+        changes.announce()
