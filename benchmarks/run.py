@@ -59,6 +59,11 @@ def arguments():
         help="a database the benchmark may drop and recreate (and NAME_small beside it)",
     )
     parser.add_argument("--redis-url", default="", help="use Redis as the cache")
+    parser.add_argument(
+        "--change-file",
+        action="store_true",
+        help="PostgreSQL: set PAGE_CACHE_CHANGE_FILE, as a site on one machine may",
+    )
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     return parser.parse_args()
 
@@ -92,7 +97,7 @@ def base_environment(workdir, database_url, port):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "REDIS_URL", "PAGE_CACHE", "CACHE_DISABLED"}
+        if k not in {"DEBUG", "REDIS_URL", "PAGE_CACHE", "CACHE_DISABLED", "PAGE_CACHE_CHANGE_FILE"}
     }
     env.update(
         SECRET_KEY="benchmark-only-" + "x" * 50,
@@ -275,6 +280,8 @@ def benchmark_database(kind, args, workdir):
             print(f"PostgreSQL skipped: {error}")
             return None
     env = base_environment(workdir, database_url, args.port)
+    if kind == "postgresql" and args.change_file:
+        env["PAGE_CACHE_CHANGE_FILE"] = str(workdir / "pagecache")
     started = time.monotonic()
     urls = json.loads(run([PYTHON, "benchmarks/site.py", "generate", str(args.articles)], env))
     print(f"{kind}: {args.articles} articles generated in {time.monotonic() - started:.0f} s")

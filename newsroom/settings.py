@@ -184,6 +184,12 @@ PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600" if REDIS_UR
 PAGE_CACHE_MAX_PAGE = int(os.environ.get("PAGE_CACHE_MAX_PAGE", "100"))
 # What browsers and CDNs may reuse without asking: 0 = revalidate every time (a 304 is cheap).
 PAGE_CACHE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_CACHE_BROWSER_MAX_AGE", "0"))
+# Without Redis, a file every writing process appends to, so a cached page is served without
+# asking the database whether anything changed (articles/cache/tokens.py). On SQLite it is
+# `<database>-pagecache` unless set; on PostgreSQL only when set, and then only if every
+# process that writes to the database runs on this machine (several machines: use Redis).
+# "off" turns it off.
+PAGE_CACHE_CHANGE_FILE = os.environ.get("PAGE_CACHE_CHANGE_FILE", "")
 
 # Reader search ranks the newest this many matching articles and says "more than" beyond them
 # (articles/search/__init__.py); the admin's search box lists the same newest matches.

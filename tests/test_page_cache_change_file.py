@@ -1,9 +1,10 @@
-"""On SQLite a page-cache hit asks the database nothing while nothing readers see was written.
+"""Without Redis, a page-cache hit asks the database nothing while nothing readers see was written.
 
-The change file beside the database grows at every commit that renewed page-cache tokens
-(articles/cache/tokens.py); a process reads the epoch again only when it grew. These tests run
-outside a test transaction (``transactional_db``), as a server's requests do, and write from a
-separate ``manage.py`` process where the point is another process's write.
+The change file grows at every commit that renewed page-cache tokens (articles/cache/tokens.py);
+a process reads the epoch again only when it grew. On SQLite it sits beside the database by
+default; on PostgreSQL only where ``PAGE_CACHE_CHANGE_FILE`` names one, as it does here. These
+tests run outside a test transaction (``transactional_db``), as a server's requests do, and
+write from a separate ``manage.py`` process where the point is another process's write.
 """
 
 import os
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 
@@ -21,18 +23,14 @@ from tests.factories import make_article
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="the change file is SQLite's; on PostgreSQL a hit reads the epoch",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings):
+def page_cache_on(settings, tmp_path):
     settings.PAGE_CACHE = True
+    if connection.vendor != "sqlite":  # one machine: every process sees the same file
+        settings.PAGE_CACHE_CHANGE_FILE = str(tmp_path / "pagecache")
 
 
 @pytest.fixture
@@ -114,7 +112,15 @@ def test_without_the_change_file_every_hit_reads_the_epoch(
 def manage_in_another_process(*args):
     """``manage.py`` in a process of its own, on this test's database."""
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{database['NAME']}"
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+            f"{database['NAME']}"
+        )
+        env["PAGE_CACHE_CHANGE_FILE"] = settings.PAGE_CACHE_CHANGE_FILE
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -125,3 +131,15 @@ def manage_in_another_process(*args):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite always has its change file")
+def test_postgresql_without_a_change_file_asks_the_database_at_every_hit(
+    client, settings, story, django_assert_num_queries
+):
+    """The default on PostgreSQL: another machine's write is seen, for one query a hit."""
+    settings.PAGE_CACHE_CHANGE_FILE = ""
+    url = story.get_absolute_url()
+    cached(client, url)
+    with django_assert_num_queries(1):
+        assert client.get(url)["X-Page-Cache"] == "hit"

@@ -28,6 +28,18 @@ class DegradingRedisCacheClient(RedisCacheClient):
     def __init__(self, servers, **options):
         super().__init__(servers, **options)
         self._name = ",".join(servers)
+        self._clients = {}  # id(connection pool) -> redis.Redis
+
+    def get_client(self, key=None, *, write=False):
+        """One ``redis.Redis`` per connection pool, made once. Django makes a new one for
+        every call, and making one sets up its table of some 170 reply handlers: that was
+        about 130 us of a page-cache hit's 300 (in process, Redis on the same machine).
+        A client is safe to share: each command borrows a connection from the pool."""
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
 
     def _guard(self, default, operation, *args):
         until = _down_until.get(self._name)

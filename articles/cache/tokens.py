@@ -21,7 +21,8 @@ second machine) the tokens must live somewhere they all share:
   only grows, and a process reads the epoch from the database again only when the file's size
   differs from what it saw at its last read. A stat costs a few microseconds, where the query
   cost about what the rest of a hit does. SQLite means one machine, so every process sees the
-  file; on PostgreSQL (possibly several machines) the query stays.
+  file. PostgreSQL may serve several machines, which would not see each other's file, so
+  there the query stays unless ``PAGE_CACHE_CHANGE_FILE`` names a file (one machine only).
 
 ``EPOCH`` changes with every write: a hit whose stored epoch is still current is fresh with
 a single read, however many dependencies the page has.
@@ -32,6 +33,7 @@ import logging
 import os
 import secrets
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, connection, transaction
@@ -205,16 +207,21 @@ class ChangeFile:
 
     @classmethod
     def of(cls, connection):
-        """The change file of ``connection``'s database, or None when it has none (not
-        SQLite, or a database in memory)."""
-        if connection.vendor != "sqlite":
-            return None
-        name = str(connection.settings_dict["NAME"])
-        found = cls._by_path.get(name)
-        if found is None:
+        """The change file of ``connection``'s database, or None when it has none:
+        ``PAGE_CACHE_CHANGE_FILE`` if set, else beside a SQLite database kept in a file."""
+        path = settings.PAGE_CACHE_CHANGE_FILE
+        if not path:
+            if connection.vendor != "sqlite":
+                return None
+            name = str(connection.settings_dict["NAME"])
             if not name or name == ":memory:" or "mode=memory" in name:
                 return None
-            found = cls._by_path.setdefault(name, cls(name + cls.SUFFIX))
+            path = name + cls.SUFFIX
+        elif path == "off":
+            return None
+        found = cls._by_path.get(path)
+        if found is None:
+            found = cls._by_path.setdefault(path, cls(path))
         return found
 
     def state(self):
