@@ -8,8 +8,6 @@ write from a separate ``manage.py`` process where the point is another process's
 """
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,9 +17,8 @@ from django.db import connection, transaction
 
 from articles.cache.tokens import ChangeFile
 from articles.models import Article
+from tests.app_servers import manage
 from tests.factories import make_article
-
-ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -121,16 +118,7 @@ def manage_in_another_process(*args):
             f"{database['NAME']}"
         )
         env["PAGE_CACHE_CHANGE_FILE"] = settings.PAGE_CACHE_CHANGE_FILE
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    manage(env, *args)
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite always has its change file")
