@@ -5,15 +5,37 @@ its teaser. ``url_pattern`` reverses a URL once, with probe values, per URLconf 
 prefix, and remembers it as a format string, so the URLconf stays the one source of truth.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 _patterns = {}
+_pinned = ContextVar("links_url_context", default=None)
 
 
 def url_context():
     """(URLconf, script prefix): what a built address depends on besides its arguments."""
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
     return (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@contextmanager
+def url_context_read_once():
+    """Inside, ``url_context()`` answers what it read on entering.
+
+    Both are asgiref locals, each read taking a lock (and an exception while no URLconf is
+    set): an article page asked for them about thirty times, a sixth of its template's time.
+    Neither changes while one page is built; Django sets them per request, before the view.
+    """
+    token = _pinned.set((get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()))
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def url_pattern(name, **probes):

@@ -17,6 +17,7 @@ from jinja2 import Environment, Undefined
 from articles.links import slug_url, url_pattern
 from articles.reader.cards import teaser
 from articles.reader.chrome import site_footer, site_header
+from articles.reader.figures import hero as hero_figure
 from articles.reader.page_helpers import byline, highlight, picture, posted, snippet
 
 # URLs whose one argument is a slug: an ASCII slug fills a pattern reversed once
@@ -69,6 +70,7 @@ def environment(**options):
         posted=posted,
         byline=byline,
         teaser=teaser,
+        hero_figure=hero_figure,
         site_header=site_header,
         site_footer=site_footer,
     )

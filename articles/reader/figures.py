@@ -3,7 +3,8 @@
 Each photo slot in the text becomes a figure: the picture with its sizes, the caption and the
 credit linked to the photographer's page. On an uncached article page the two or three
 figures cost about a twentieth of the page, and a library photo recurs across the articles
-that use it. A figure's HTML is kept in process memory under everything it shows (``shown``),
+that use it; the hero photo above the text is the same figure, loaded eagerly, and kept the
+same way. A figure's HTML is kept in process memory under everything it shows (``shown``),
 so an edited caption, credit, alt text or file is another key, and no write has to invalidate
 it. tests/test_kept_figures.py changes every field a figure could show and checks the key
 follows.
@@ -13,6 +14,7 @@ import threading
 from collections import OrderedDict
 
 from django.template.loader import render_to_string
+from markupsafe import Markup
 
 from articles import links
 from articles.images import renditions
@@ -24,8 +26,9 @@ _kept = OrderedDict()
 _lock = threading.Lock()
 
 
-def shown(image):
-    """Everything ``image``'s figure in the text shows, and what its markup depends on."""
+def shown(image, eager=False):
+    """Everything ``image``'s figure shows, and what its markup depends on (``eager``: the
+    hero's, loaded first, above the text)."""
     photo = None
     if image.file:
         photo = (image.file.name, image.alt_text, renditions.oriented_size(image))
@@ -33,23 +36,28 @@ def shown(image):
         credit = (image.photographer.name, image.photographer.slug)
     else:
         credit = image.credit_text
-    return (image.key, photo, image.caption, credit, links.url_context())
+    return (eager, image.key, photo, image.caption, credit, links.url_context())
 
 
-def render(image):
+def render(image, eager=False):
     """The figure's HTML straight from the template (for the test, and a figure not kept)."""
-    return render_to_string(FIGURE_TEMPLATE, {"image": image})
+    return render_to_string(FIGURE_TEMPLATE, {"image": image, "eager": eager})
 
 
-def figure(image):
+def hero(image):
+    """The hero photo's figure above the text, rendered once per content (a template global)."""
+    return Markup(figure(image, eager=True))
+
+
+def figure(image, eager=False):
     """The figure of ``image`` in an article's text, rendered once per content."""
-    key = shown(image)
+    key = shown(image, eager)
     with _lock:
         html = _kept.get(key)
         if html is not None:
             _kept.move_to_end(key)
             return html
-    html = render(image)
+    html = render(image, eager)
     with _lock:
         _kept[key] = html
         if len(_kept) > KEPT:

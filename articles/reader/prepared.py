@@ -66,10 +66,9 @@ class Prepared:
         return value
 
     def params(self, connection, values):
-        return [
-            value if name is None else self._adapt(connection, values[name])
-            for name, value in self.slots
-        ]
+        # Each value adapted once: the gate's time recurs in every branch of a union.
+        adapted = {name: self._adapt(connection, value) for name, value in values.items()}
+        return [value if name is None else adapted[name] for name, value in self.slots]
 
     def rows(self, values):
         """The rows, each value as its field's Python type (a ``values_list()`` queryset's)."""

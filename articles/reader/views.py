@@ -8,6 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from articles import links
 from articles.images import renditions
 from articles.models import Article, Correction, Image, OldSlug, Section
 from articles.reader import article_page, facets, selectors
@@ -41,7 +42,8 @@ def render_page(request, template, context, *, status=200):
     if "nav_sections" not in context:
         context["nav_sections"] = selectors.nav_sections()
     context.setdefault("site_name", selectors.site_name())
-    return render(request, template, context, status=status)
+    with links.url_context_read_once():
+        return render(request, template, context, status=status)
 
 
 @require_safe
@@ -72,10 +74,11 @@ def article_detail(request, year, month, day, slug):
         published = Article.objects.published(now)
         old = get_object_or_404(OldSlug.objects.filter(article__in=published), slug=slug)
         return redirect(old.article, permanent=True)
-    if request.path != article.get_absolute_url():
-        return redirect(article, permanent=True)
-    context = selectors.article_page_context(article, request, now=now)
-    return render_page(request, "articles/article_detail.html", context)
+    with links.url_context_read_once():
+        if request.path != article.get_absolute_url():
+            return redirect(article, permanent=True)
+        context = selectors.article_page_context(article, request, now=now)
+        return render_page(request, "articles/article_detail.html", context)
 
 
 def _list_page(request, template, *, title, description, page, **extra):
