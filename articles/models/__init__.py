@@ -17,7 +17,7 @@ from .articles import (
     tags_prefetch,
 )
 from .history import Correction, NotificationPreference, Revision, ShareLink, WorkflowEvent
-from .images import Image, ImageQuerySet, Rendition, TaggedImage
+from .images import Image, ImageQuerySet, Rendition, TaggedImage, display_size
 from .pagecache import PageToken
 from .people import Author, Photographer
 from .security import SecurityEvent
@@ -47,4 +47,5 @@ __all__ = [
     "TaggedArticle",
     "TaggedImage",
     "WorkflowEvent",
+    "display_size",
 ]

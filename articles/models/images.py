@@ -26,6 +26,16 @@ def new_image_key():
     return "".join(letters)
 
 
+def display_size(width, height, orientation):
+    """(width, height) as readers see a photo of that stored size and EXIF orientation; None
+    if unknown (``Image.display_size``, for a photo read as values)."""
+    if orientation is None or not width or not height:
+        return None
+    if orientation in ROTATED_ORIENTATIONS:
+        return (height, width)
+    return (width, height)
+
+
 def original_upload_path(image, filename):
     # Originals live outside any public URL pattern; readers only ever get renditions.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
@@ -181,11 +191,7 @@ class Image(models.Model):
     @property
     def display_size(self):
         """(width, height) as readers see the photo, after EXIF rotation; None if unknown."""
-        if self.orientation is None or not self.width or not self.height:
-            return None
-        if self.orientation in ROTATED_ORIENTATIONS:
-            return (self.height, self.width)
-        return (self.width, self.height)
+        return display_size(self.width, self.height, self.orientation)
 
     @property
     def credit(self):

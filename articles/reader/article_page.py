@@ -22,16 +22,20 @@ from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
 
 from articles import links
+from articles.cache.dependencies import active_collector, dependency
+from articles.cache.invalidation import TRACKED
 from articles.models import (
     BYLINES_ATTR,
     Article,
     ArticleImage,
     Correction,
+    Image,
     Section,
     TaggedArticle,
     bylines_in_order,
     bylines_prefetch,
 )
+from articles.reader.cards import CARD_VALUES, Card
 from articles.reader.prepared import Prepared
 
 TAGGED_ATTR = "tagged_in_order"
@@ -139,48 +143,47 @@ def corrections(article):
 
 
 def cards(ids, *, now):
-    """{id: card} of the published articles among ``ids``: ``for_cards()`` with only the
-    ``CARD_FIELDS`` of the article (a list longer than ``MOST_IDS``: all of ``for_cards()``)."""
+    """{id: Card} of the published articles among ``ids``: ``published()``'s rows of
+    ``CARD_VALUES``, read as values (articles/reader/cards.py), each recorded for the page
+    cache as loading its article, section and photo would record them."""
     ids = [pk for pk in dict.fromkeys(ids) if pk is not None]
     if not ids:
         return {}
     if len(ids) > MOST_IDS:
-        return Article.objects.published(now).for_cards().in_bulk(ids)
-    read = _cards_read(connection.vendor, len(ids))
-    found = read.objects({"now": now, **_numbered(ids)})
-    return {card.pk: card for card in found}
+        rows = _card_values(Article.objects.published(now).filter(pk__in=ids))
+    else:
+        rows = _cards_read(connection.vendor, len(ids)).rows({"now": now, **_numbered(ids)})
+    _record_cards(rows)
+    return {row[0]: Card(row) for row in rows}
 
 
-# What the article page's cards and neighbour links show of an article (with its section and
-# photo), and the gate's columns, which the page cache checks on every article a page loaded:
-# the rest of ``for_cards()``'s columns (seven timestamps, SEO fields...) were read, converted
-# and stored on six articles a page for nothing.
-CARD_FIELDS = (
-    "headline",
-    "slug",
-    "standfirst",
-    "published_at",
-    "status",
-    "expires_at",
-    "section",
-    "hero_image",
-    # The photo's own columns a card shows (its size as readers see it: width, height and
-    # orientation), not its caption, credit, focal point or upload time.
-    "hero_image__key",
-    "hero_image__file",
-    "hero_image__alt_text",
-    "hero_image__width",
-    "hero_image__height",
-    "hero_image__orientation",
-)
+def _card_values(queryset):
+    return queryset.order_by().values_list(*CARD_VALUES)
 
 
 @functools.cache
 def _cards_read(vendor, count):
     ids = _numbered_stand_ins(count)
-    queryset = Article.objects.published(NOW).for_cards().only(*CARD_FIELDS)
-    queryset = queryset.filter(pk__in=ids.values())
-    return Prepared(queryset.order_by(), {"now": NOW, **ids})
+    queryset = Article.objects.published(NOW).filter(pk__in=ids.values())
+    return Prepared(_card_values(queryset), {"now": NOW, **ids})
+
+
+def _record_cards(rows):
+    """What loading each card's article, section and photo as instances would have recorded
+    (articles/cache/invalidation.py's ``collect``): the page depends on each, and a page that
+    read an article not live is never stored."""
+    collector = active_collector()
+    if collector is None:
+        return
+    for pk, _, _, _, published_at, status, expires_at, section_id, image_id, *_ in rows:
+        collector.names.add(dependency(TRACKED[Article], pk))
+        values = {"published_at": published_at, "status": status, "expires_at": expires_at}
+        if not Article.live_by_values(values):
+            collector.unsafe = True
+        if section_id is not None:
+            collector.names.add(dependency(TRACKED[Section], section_id))
+        if image_id is not None:
+            collector.names.add(dependency(TRACKED[Image], image_id))
 
 
 def latest_cards(offset, count, *, now):

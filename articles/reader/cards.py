@@ -7,6 +7,10 @@ process memory under everything it shows (``shown``), so a changed headline, pho
 name or byline is another key: a kept card can never be out of date, and no write has to
 invalidate it. tests/test_teaser_cards.py changes every field a card could show, one at a
 time, and checks that each change that alters the card also alters its key.
+
+The article page's related stories and neighbours are read as values (``Card``), not as
+model instances: making an article, its section and its photo for each of six cards cost
+about as much as reading them. A card is made into an Article only when its HTML is not kept.
 """
 
 import threading
@@ -17,6 +21,7 @@ from django.utils import timezone
 
 from articles import links
 from articles.images import renditions
+from articles.models import BYLINES_ATTR, Article, Image, Section, display_size
 
 CARD_TEMPLATE = "articles/includes/article_card.html"
 KEPT = 4096  # cards kept per process: a few megabytes
@@ -27,6 +32,8 @@ _lock = threading.Lock()
 
 def shown(article, lead=False):
     """Everything ``article``'s card shows, and what its markup depends on besides."""
+    if isinstance(article, Card):
+        return article.shown(lead)
     image = article.hero_image
     photo = None
     if image is not None and image.file:
@@ -35,6 +42,17 @@ def shown(article, lead=False):
     # script prefix: all in the key below, so the slug stands for it (building the address was
     # a fifth of this function); an article not yet posted is dated otherwise, so it keeps it.
     address = article.slug if article.published_at else article.get_absolute_url()
+    return _key(
+        lead,
+        article,
+        address,
+        article.section.name if article.section_id else None,
+        photo,
+        article.byline_authors,
+    )
+
+
+def _key(lead, article, address, section_name, photo, authors):
     return (
         lead,
         article.pk,
@@ -42,9 +60,9 @@ def shown(article, lead=False):
         article.standfirst,
         address,
         article.published_at,
-        article.section.name if article.section_id else None,
+        section_name,
         photo,
-        tuple(author.name for author in article.byline_authors),
+        tuple(author.name for author in authors),
         timezone.get_current_timezone_name(),
         links.url_context(),
     )
@@ -52,8 +70,101 @@ def shown(article, lead=False):
 
 def render(article, lead=False):
     """The card's HTML, straight from the template (for search results, and the test)."""
+    if isinstance(article, Card):
+        article = article.as_article()
     macro = engines["jinja2"].env.get_template(CARD_TEMPLATE).module.article_card
     return macro(article, lead=lead)
+
+
+# What a Card is read from: the columns of the article, its section and its photo that a card
+# or a neighbour link shows, and the gate's, which the page cache checks of every article a
+# page loaded (articles/reader/article_page.py reads them, from ``published()``).
+ARTICLE_VALUES = (
+    "id",
+    "headline",
+    "slug",
+    "standfirst",
+    "published_at",
+    "status",
+    "expires_at",
+    "section_id",
+    "hero_image_id",
+)
+SECTION_VALUES = ("section__name",)
+PHOTO_VALUES = (
+    "hero_image__key",
+    "hero_image__file",
+    "hero_image__alt_text",
+    "hero_image__width",
+    "hero_image__height",
+    "hero_image__orientation",
+)
+CARD_VALUES = ARTICLE_VALUES + SECTION_VALUES + PHOTO_VALUES
+_PHOTO = len(ARTICLE_VALUES) + len(SECTION_VALUES)
+
+
+class Card:
+    """A published article as its card and a neighbour link show it, from a row of
+    ``CARD_VALUES``. Answers what the article page asks of a card (``pk``, ``headline``,
+    ``get_absolute_url()``, ``byline_authors``; bylines are attached as to an Article)."""
+
+    __slots__ = ("row", "pk", "headline", "slug", "published_at", BYLINES_ATTR)
+
+    def __init__(self, row):
+        self.row = row
+        self.pk, self.headline, self.slug = row[0], row[1], row[2]
+        self.published_at = row[4]
+
+    @property
+    def byline_authors(self):
+        return [byline.author for byline in getattr(self, BYLINES_ATTR)]
+
+    def get_absolute_url(self):
+        """As ``Article.get_absolute_url``: a card comes from ``published()``, so it is posted."""
+        local = timezone.localtime(self.published_at)
+        return links.article_url(local.year, local.month, local.day, self.slug)
+
+    def shown(self, lead=False):
+        """What ``shown()`` gives for the Article of the same values."""
+        row = self.row
+        photo = None
+        key, file, alt_text, width, height, orientation = row[_PHOTO:]
+        if row[8] is not None and file:
+            size = display_size(width, height, orientation) or renditions.oriented_size(
+                self.as_article().hero_image
+            )
+            photo = (key, file, alt_text, size)
+        section_name = row[len(ARTICLE_VALUES)] if row[7] is not None else None
+        return _key(lead, self, self.slug, section_name, photo, self.byline_authors)
+
+    @property
+    def standfirst(self):
+        return self.row[3]
+
+    def as_article(self):
+        """The Article these values are of, with its section, photo and bylines, for the
+        template (post_init is sent: the page recorded these rows already, as loading does)."""
+        row = self.row
+        article = _loaded(Article, zip(ARTICLE_VALUES, row))
+        section = None
+        if row[7] is not None:
+            section = _loaded(Section, {"id": row[7], "name": row[len(ARTICLE_VALUES)]}.items())
+        image = None
+        if row[8] is not None:
+            names = ("id", *(name.removeprefix("hero_image__") for name in PHOTO_VALUES))
+            image = _loaded(Image, zip(names, (row[8], *row[_PHOTO:])))
+        Article.section.field.set_cached_value(article, section)
+        Article.hero_image.field.set_cached_value(article, image)
+        if hasattr(self, BYLINES_ATTR):
+            setattr(article, BYLINES_ATTR, getattr(self, BYLINES_ATTR))
+        return article
+
+
+def _loaded(model, values):
+    """``model`` as loaded from a row with these (attname, value) pairs, the rest deferred."""
+    values = dict(values)
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(model.objects.db, names, [values[name] for name in names])
 
 
 def teaser(article, lead=False):
