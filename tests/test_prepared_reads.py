@@ -100,7 +100,6 @@ def test_every_article_page_read_loads_rows_to_the_instances_django_makes():
     now, vendor = timezone.now(), connection.vendor
     reads = [
         (article_page._article_read(vendor), {"now": now, "slug": article.slug}),
-        (article_page._bylines_read(vendor, 1), {"id0": article.pk}),
         *(
             (article_page._links_read(vendor, attr), {"now": now, "article": article.pk})
             for attr, _, _ in article_page.PAGE_LISTS

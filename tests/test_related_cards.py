@@ -1,5 +1,6 @@
-"""The article page's related stories and neighbours, read as values (``Card``), show what the
-same articles loaded as instances show, and the cached page still depends on each of them."""
+"""The article page's related stories and neighbours (``Card``) and its bylines, read as
+values, show what the same rows loaded as instances show, and a cached page still depends on
+each of them."""
 
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 from articles.cache.dependencies import collecting
 from articles.models import Article, Image
 from articles.reader import article_page, cards
+from articles.reader.cards import Card
 from tests.factories import make_article, make_author, make_image, make_section
 from tests.page_cache_support import page
 
@@ -72,14 +74,14 @@ def test_a_page_that_read_a_card_no_longer_live_is_never_stored(change):
     # Read live, no longer live when recorded (an expiry passing in between): as an instance
     # loaded that way would, the card marks the page unsafe to store.
     article = make_article(section=None)
-    row = list(article_page._card_values(Article.objects.filter(pk=article.pk)).get())
+    card = Card(article_page._card_values(Article.objects.filter(pk=article.pk)).get())
     if change == "unpublished":
-        row[5] = Article.Status.UNPUBLISHED
+        card.values["status"] = Article.Status.UNPUBLISHED
     else:
-        row[6] = timezone.now() - timedelta(seconds=1)
+        card.values["expires_at"] = timezone.now() - timedelta(seconds=1)
 
     with collecting() as collector:
-        article_page._record_cards([tuple(row)])
+        article_page._record_cards([card])
 
     assert collector.names == {f"articles.article:{article.pk}"}
     assert collector.unsafe
@@ -132,3 +134,17 @@ def test_an_edit_to_a_related_story_shows_on_the_cached_article_page_at_the_next
     author.name = "Bo Kim-Lee"
     author.save()
     assert "Bo Kim-Lee" in page(client, url).content.decode()
+
+
+def test_bylines_read_as_values_name_and_link_each_author_and_record_them():
+    first, second = make_author(name="Ann Lee"), make_author(name="Bo Kim")
+    article = make_article(authors=[first, second])
+    read = Article.objects.get(pk=article.pk)
+
+    with collecting() as collector:
+        article_page.attach_bylines([read])
+
+    assert [(a.pk, a.name, a.get_absolute_url()) for a in read.byline_authors] == [
+        (author.pk, author.name, author.get_absolute_url()) for author in (first, second)
+    ]
+    assert collector.names == {f"articles.author:{first.pk}", f"articles.author:{second.pk}"}

@@ -28,6 +28,7 @@ from articles.models import (
     BYLINES_ATTR,
     Article,
     ArticleImage,
+    Author,
     Correction,
     Image,
     Section,
@@ -153,8 +154,9 @@ def cards(ids, *, now):
         rows = _card_values(Article.objects.published(now).filter(pk__in=ids))
     else:
         rows = _cards_read(connection.vendor, len(ids)).rows({"now": now, **_numbered(ids)})
-    _record_cards(rows)
-    return {row[0]: Card(row) for row in rows}
+    found = [Card(row) for row in rows]
+    _record_cards(found)
+    return {card.pk: card for card in found}
 
 
 def _card_values(queryset):
@@ -168,22 +170,22 @@ def _cards_read(vendor, count):
     return Prepared(_card_values(queryset), {"now": NOW, **ids})
 
 
-def _record_cards(rows):
+def _record_cards(cards):
     """What loading each card's article, section and photo as instances would have recorded
     (articles/cache/invalidation.py's ``collect``): the page depends on each, and a page that
     read an article not live is never stored."""
     collector = active_collector()
     if collector is None:
         return
-    for pk, _, _, _, published_at, status, expires_at, section_id, image_id, *_ in rows:
-        collector.names.add(dependency(TRACKED[Article], pk))
-        values = {"published_at": published_at, "status": status, "expires_at": expires_at}
+    for card in cards:
+        values = card.values
+        collector.names.add(dependency(TRACKED[Article], card.pk))
         if not Article.live_by_values(values):
             collector.unsafe = True
-        if section_id is not None:
-            collector.names.add(dependency(TRACKED[Section], section_id))
-        if image_id is not None:
-            collector.names.add(dependency(TRACKED[Image], image_id))
+        if values["section_id"] is not None:
+            collector.names.add(dependency(TRACKED[Section], values["section_id"]))
+        if values["hero_image_id"] is not None:
+            collector.names.add(dependency(TRACKED[Image], values["hero_image_id"]))
 
 
 def latest_cards(offset, count, *, now):
@@ -201,7 +203,12 @@ def _latest_read(vendor, offset, count):
 
 
 def attach_bylines(articles):
-    """Bylines with their authors for every article not yet given them: one query."""
+    """Bylines with their authors for every article not yet given them: one query.
+
+    Up to ``MOST_IDS`` articles (an article page, the front page), each byline is read as the
+    values a byline shows (``Byline``), not as two model instances; the page still depends on
+    each author, as loading them would have recorded.
+    """
     articles = [article for article in articles if not hasattr(article, BYLINES_ATTR)]
     ids = list(dict.fromkeys(article.pk for article in articles))
     if not ids:
@@ -210,8 +217,12 @@ def attach_bylines(articles):
         prefetch_related_objects(articles, bylines_prefetch())
         return
     by_article = {pk: [] for pk in ids}
-    for byline in _bylines_read(connection.vendor, len(ids)).objects(_numbered(ids)):
-        by_article[byline.article_id].append(byline)
+    rows = _bylines_read(connection.vendor, len(ids)).rows(_numbered(ids))
+    collector = active_collector()
+    for article_id, *author in rows:
+        by_article[article_id].append(Byline(BylineAuthor(*author)))
+        if collector is not None:
+            collector.names.add(dependency(TRACKED[Author], author[0]))
     for article in articles:
         setattr(article, BYLINES_ATTR, by_article[article.pk])
 
@@ -219,7 +230,28 @@ def attach_bylines(articles):
 @functools.cache
 def _bylines_read(vendor, count):
     ids = _numbered_stand_ins(count)
-    return Prepared(bylines_in_order().filter(article_id__in=ids.values()), ids)
+    bylines = bylines_in_order().filter(article_id__in=ids.values())
+    return Prepared(bylines.values_list("article_id", *BYLINE_AUTHOR_VALUES), ids)
+
+
+BYLINE_AUTHOR_VALUES = ("author_id", "author__name", "author__slug")
+
+
+class BylineAuthor(NamedTuple):
+    """An author as a byline shows them: the name, linked to their page."""
+
+    pk: int
+    name: str
+    slug: str
+
+    def get_absolute_url(self):
+        return links.slug_url("articles:author", self.slug)
+
+
+class Byline(NamedTuple):
+    """An article's byline as ``Article.byline_authors`` reads it (``.author``)."""
+
+    author: BylineAuthor
 
 
 def _numbered_stand_ins(count):

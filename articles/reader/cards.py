@@ -100,20 +100,23 @@ PHOTO_VALUES = (
     "hero_image__orientation",
 )
 CARD_VALUES = ARTICLE_VALUES + SECTION_VALUES + PHOTO_VALUES
-_PHOTO = len(ARTICLE_VALUES) + len(SECTION_VALUES)
 
 
 class Card:
     """A published article as its card and a neighbour link show it, from a row of
-    ``CARD_VALUES``. Answers what the article page asks of a card (``pk``, ``headline``,
+    ``CARD_VALUES``: what the article page asks of a card (``pk``, ``headline``,
     ``get_absolute_url()``, ``byline_authors``; bylines are attached as to an Article)."""
 
-    __slots__ = ("row", "pk", "headline", "slug", "published_at", BYLINES_ATTR)
+    __slots__ = ("values", BYLINES_ATTR)
 
     def __init__(self, row):
-        self.row = row
-        self.pk, self.headline, self.slug = row[0], row[1], row[2]
-        self.published_at = row[4]
+        self.values = dict(zip(CARD_VALUES, row, strict=True))
+
+    pk = property(lambda self: self.values["id"])
+    headline = property(lambda self: self.values["headline"])
+    slug = property(lambda self: self.values["slug"])
+    standfirst = property(lambda self: self.values["standfirst"])
+    published_at = property(lambda self: self.values["published_at"])
 
     @property
     def byline_authors(self):
@@ -126,33 +129,35 @@ class Card:
 
     def shown(self, lead=False):
         """What ``shown()`` gives for the Article of the same values."""
-        row = self.row
+        values = self.values
         photo = None
-        key, file, alt_text, width, height, orientation = row[_PHOTO:]
-        if row[8] is not None and file:
-            size = display_size(width, height, orientation) or renditions.oriented_size(
-                self.as_article().hero_image
+        if values["hero_image_id"] is not None and values["hero_image__file"]:
+            size = display_size(
+                values["hero_image__width"],
+                values["hero_image__height"],
+                values["hero_image__orientation"],
             )
-            photo = (key, file, alt_text, size)
-        section_name = row[len(ARTICLE_VALUES)] if row[7] is not None else None
+            if size is None:  # a row from before orientations were stored: the file says
+                size = renditions.oriented_size(self.as_article().hero_image)
+            photo = (
+                values["hero_image__key"],
+                values["hero_image__file"],
+                values["hero_image__alt_text"],
+                size,
+            )
+        section_name = values["section__name"] if values["section_id"] is not None else None
         return _key(lead, self, self.slug, section_name, photo, self.byline_authors)
-
-    @property
-    def standfirst(self):
-        return self.row[3]
 
     def as_article(self):
         """The Article these values are of, with its section, photo and bylines, for the
         template (post_init is sent: the page recorded these rows already, as loading does)."""
-        row = self.row
-        article = _loaded(Article, zip(ARTICLE_VALUES, row))
-        section = None
-        if row[7] is not None:
-            section = _loaded(Section, {"id": row[7], "name": row[len(ARTICLE_VALUES)]}.items())
-        image = None
-        if row[8] is not None:
-            names = ("id", *(name.removeprefix("hero_image__") for name in PHOTO_VALUES))
-            image = _loaded(Image, zip(names, (row[8], *row[_PHOTO:])))
+        values = self.values
+        article = _loaded(Article, {name: values[name] for name in ARTICLE_VALUES})
+        section = image = None
+        if values["section_id"] is not None:
+            section = _loaded(Section, {"id": values["section_id"], **_joined(values, "section")})
+        if values["hero_image_id"] is not None:
+            image = _loaded(Image, {"id": values["hero_image_id"], **_joined(values, "hero_image")})
         Article.section.field.set_cached_value(article, section)
         Article.hero_image.field.set_cached_value(article, image)
         if hasattr(self, BYLINES_ATTR):
@@ -160,9 +165,13 @@ class Card:
         return article
 
 
+def _joined(values, relation):
+    prefix = relation + "__"
+    return {name.removeprefix(prefix): v for name, v in values.items() if name.startswith(prefix)}
+
+
 def _loaded(model, values):
-    """``model`` as loaded from a row with these (attname, value) pairs, the rest deferred."""
-    values = dict(values)
+    """``model`` as loaded from a row with these values (by attname), the rest deferred."""
     names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
     return model.from_db(model.objects.db, names, [values[name] for name in names])
 
