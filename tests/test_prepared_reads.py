@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators
 from django.utils import timezone
 
@@ -112,3 +114,19 @@ def test_every_article_page_read_loads_rows_to_the_instances_django_makes():
         assert [loaded(i) for i in ours] == [
             loaded(i) for i in as_django_loads(read, read.rows(values))
         ]
+
+
+def test_a_read_keeps_literal_percent_signs_and_binds_a_recurring_value_everywhere():
+    section = Section.objects.create(name="Farming", slug="farming")
+    weather = Section.objects.create(name="Weather", slug="weather")
+    stand_in = "\x00stand-in slug"
+    queryset = (
+        Section.objects.filter(Q(slug=stand_in) | Q(name=stand_in) | Q(slug=stand_in))
+        .annotate(mark=RawSQL("'100%%'", ()))
+        .values_list("pk", "mark")
+    )
+
+    read = Prepared(queryset, {"slug": stand_in})
+
+    assert read.rows({"slug": "farming"}) == [(section.pk, "100%")]
+    assert read.rows({"slug": "Weather"}) == [(weather.pk, "100%")]

@@ -17,6 +17,7 @@ the shape and the database vendor).
 """
 
 import copy
+import re
 from datetime import datetime
 
 from django.db import connections
@@ -24,6 +25,10 @@ from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.signals import post_init, pre_init
+
+# A parameter's place in SQL as the ORM compiles it (format style: ``%%`` is a literal percent
+# sign), the pattern Django's SQLite backend itself looks for.
+_FORMAT_PLACEHOLDER = re.compile(r"(?<!%)%s")
 
 
 class Prepared:
@@ -43,6 +48,7 @@ class Prepared:
         missing = set(stand_ins) - {name for name, _ in self.slots}
         if missing:
             raise ValueError(f"stand-ins not among the SQL's parameters: {sorted(missing)}")
+        self.named = connection.vendor == "sqlite" and self._name_parameters()
         # How rows become instances, worked out once as Django's ModelIterable does per query.
         compiler = self.compiler
         self.col_count = compiler.col_count if compiler.has_extra_select else None
@@ -59,6 +65,23 @@ class Prepared:
             _load_joined_rows_fast(self.populators)
             self.annotations = list((compiler.annotation_col_map or {}).items())
 
+    def _name_parameters(self):
+        """On SQLite, turn the SQL's ``%s`` into ``%(name)s``: each stand-in by its name, each
+        fixed value by its place; whether that was done.
+
+        Django's SQLite cursor rewrites a statement's ``%s`` into ``?`` with a regular
+        expression on every execution, which for the related stories' statement (3 KB) cost
+        more than 40 us a page; named parameters are substituted by ``str % dict`` instead.
+        """
+        if len(_FORMAT_PLACEHOLDER.findall(self.sql)) != len(self.slots):
+            return False  # not one placeholder per parameter: leave the SQL as Django made it
+        names = [f"_{n}" if name is None else name for n, (name, _) in enumerate(self.slots)]
+        places = iter(names)
+        self.sql = _FORMAT_PLACEHOLDER.sub(lambda match: f"%({next(places)})s", self.sql)
+        fixed = zip(names, self.slots, strict=True)
+        self.fixed = {place: value for place, (name, value) in fixed if name is None}
+        return True
+
     @staticmethod
     def _adapt(connection, value):
         if isinstance(value, datetime):
@@ -68,6 +91,8 @@ class Prepared:
     def params(self, connection, values):
         # Each value adapted once: the gate's time recurs in every branch of a union.
         adapted = {name: self._adapt(connection, value) for name, value in values.items()}
+        if self.named:
+            return {**self.fixed, **adapted}
         return [value if name is None else adapted[name] for name, value in self.slots]
 
     def rows(self, values):
