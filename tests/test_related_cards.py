@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles import links
 from articles.cache.dependencies import collecting
 from articles.models import Article, Image
 from articles.reader import article_page, cards
@@ -148,3 +149,16 @@ def test_bylines_read_as_values_name_and_link_each_author_and_record_them():
         (author.pk, author.name, author.get_absolute_url()) for author in (first, second)
     ]
     assert collector.names == {f"articles.author:{first.pk}", f"articles.author:{second.pk}"}
+
+
+def test_a_page_reads_the_zone_and_url_context_once_and_cards_are_kept_per_zone(settings):
+    settings.PAGE_CACHE = False
+    card, listed = card_and_article(make_article())
+    kept_here = cards.shown(card)
+
+    with timezone.override("Pacific/Kiritimati"), links.read_once():
+        assert links.local_zone() == timezone.get_current_timezone()
+        assert links.url_context() == (settings.ROOT_URLCONF, "/")
+        assert cards.shown(card) == cards.shown(listed) != kept_here
+        assert card.get_absolute_url() == listed.get_absolute_url()
+    assert cards.shown(card) == kept_here

@@ -359,7 +359,8 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        local = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        posted = self.published_at or self.created_at or timezone.now()
+        local = timezone.localtime(posted, links.local_zone())
         return links.article_url(local.year, local.month, local.day, self.slug)
 
     @property

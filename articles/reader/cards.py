@@ -63,7 +63,7 @@ def _key(lead, article, address, section_name, photo, authors):
         section_name,
         photo,
         tuple(author.name for author in authors),
-        timezone.get_current_timezone_name(),
+        links.local_zone(),
         links.url_context(),
     )
 
@@ -124,7 +124,7 @@ class Card:
 
     def get_absolute_url(self):
         """As ``Article.get_absolute_url``: a card comes from ``published()``, so it is posted."""
-        local = timezone.localtime(self.published_at)
+        local = timezone.localtime(self.published_at, links.local_zone())
         return links.article_url(local.year, local.month, local.day, self.slug)
 
     def shown(self, lead=False):

@@ -6,6 +6,7 @@ from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from articles import links
 from articles.images import renditions
 from articles.search import query as search
 
@@ -41,7 +42,7 @@ def picture(image, sizes=DEFAULT_SIZES, lazy=True, crop=False):
 
 def posted(when):
     """<time> of a posting time in the site's zone: '21 August 2024, 10:30'."""
-    local = timezone.localtime(when)
+    local = timezone.localtime(when, links.local_zone())
     # Spelled out rather than dateformat.format(local, "j F Y, H:i"): a front page shows twenty
     # of these and the format parser cost more than the rest of the teaser's date.
     shown = f"{local.day} {MONTHS[local.month]} {local.year}, {local.hour:02d}:{local.minute:02d}"

@@ -42,7 +42,7 @@ def render_page(request, template, context, *, status=200):
     if "nav_sections" not in context:
         context["nav_sections"] = selectors.nav_sections()
     context.setdefault("site_name", selectors.site_name())
-    with links.url_context_read_once():
+    with links.read_once():
         return render(request, template, context, status=status)
 
 
@@ -74,7 +74,7 @@ def article_detail(request, year, month, day, slug):
         published = Article.objects.published(now)
         old = get_object_or_404(OldSlug.objects.filter(article__in=published), slug=slug)
         return redirect(old.article, permanent=True)
-    with links.url_context_read_once():
+    with links.read_once():
         if request.path != article.get_absolute_url():
             return redirect(article, permanent=True)
         context = selectors.article_page_context(article, request, now=now)
