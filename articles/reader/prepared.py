@@ -16,7 +16,6 @@ Callers key their cache of prepared reads on it (``functools.cache`` on a builde
 the shape and the database vendor).
 """
 
-import copy
 import re
 from datetime import datetime
 
@@ -104,10 +103,23 @@ class Prepared:
         if self.col_count is not None:
             rows = [row[: self.col_count] for row in rows]
         if self.converters:
-            compiler = copy.copy(self.compiler)  # shared between threads: never changed
-            compiler.connection = connection
-            rows = list(compiler.apply_converters(rows, self.converters))
+            rows = self._converted(rows, connection)
         return rows
+
+    def _converted(self, rows, connection):
+        """``SQLCompiler.apply_converters``'s loop, with this thread's connection: the compiler
+        is shared between threads, and copying it for each statement cost more than the loop."""
+        converters = list(self.converters.items())
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (functions, expression) in converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            converted.append(row)
+        return converted
 
     def objects(self, values):
         """Model instances, with their ``select_related`` rows, as the queryset would give."""
