@@ -13,21 +13,16 @@ model instances: making an article, its section and its photo for each of six ca
 about as much as reading them. A card is made into an Article only when its HTML is not kept.
 """
 
-import threading
-from collections import OrderedDict
-
 from django.template import engines
 from django.utils import timezone
 
 from articles import links
 from articles.images import renditions
 from articles.models import BYLINES_ATTR, Article, Image, Section, display_size
+from articles.reader.kept import Kept
 
 CARD_TEMPLATE = "articles/includes/article_card.html"
-KEPT = 4096  # cards kept per process: a few megabytes
-
-_kept = OrderedDict()
-_lock = threading.Lock()
+_kept = Kept(4096)  # cards kept per process: a few megabytes
 
 
 def shown(article, lead=False):
@@ -178,15 +173,4 @@ def _loaded(model, values):
 
 def teaser(article, lead=False):
     """The card of ``article`` (the lead story's when ``lead``), rendered once per content."""
-    key = shown(article, lead)
-    with _lock:
-        card = _kept.get(key)
-        if card is not None:
-            _kept.move_to_end(key)
-            return card
-    card = render(article, lead)
-    with _lock:
-        _kept[key] = card
-        if len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    return card
+    return _kept.get_or_render(shown(article, lead), lambda: render(article, lead))

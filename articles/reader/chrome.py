@@ -9,20 +9,16 @@ kept header is never out of date and no write has to invalidate it. tests/test_s
 renders each one both ways and compares.
 """
 
-import threading
-from collections import OrderedDict
-
 from django.template import engines
 from markupsafe import Markup
 
 from articles import links
+from articles.reader.kept import Kept
 
 HEADER_TEMPLATE = "includes/header.html"
 FOOTER_TEMPLATE = "includes/footer.html"
-KEPT = 64  # a menu changes a few times a year; a few entries cover every site name in use
-
-_kept = OrderedDict()
-_lock = threading.Lock()
+# A menu changes a few times a year; a few entries cover every site name in use.
+_kept = Kept(64)
 
 
 def render_header(nav_sections, site_name):
@@ -44,7 +40,7 @@ def header_shown(nav_sections, site_name):
 
 def site_header(nav_sections, site_name):
     """The header with the section menu, rendered once per content."""
-    return _kept_or_rendered(
+    return _kept.get_or_render(
         header_shown(nav_sections, site_name), lambda: render_header(nav_sections, site_name)
     )
 
@@ -52,18 +48,4 @@ def site_header(nav_sections, site_name):
 def site_footer(site_name):
     """The footer, rendered once per site name (and URLconf and script prefix)."""
     key = ("footer", str(site_name or ""), links.url_context())
-    return _kept_or_rendered(key, lambda: render_footer(site_name))
-
-
-def _kept_or_rendered(key, render):
-    with _lock:
-        html = _kept.get(key)
-        if html is not None:
-            _kept.move_to_end(key)
-            return html
-    html = render()
-    with _lock:
-        _kept[key] = html
-        if len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    return html
+    return _kept.get_or_render(key, lambda: render_footer(site_name))

@@ -10,20 +10,15 @@ it. tests/test_kept_figures.py changes every field a figure could show and check
 follows.
 """
 
-import threading
-from collections import OrderedDict
-
 from django.template.loader import render_to_string
 from markupsafe import Markup
 
 from articles import links
 from articles.images import renditions
+from articles.reader.kept import Kept
 
 FIGURE_TEMPLATE = "articles/includes/figure.html"
-KEPT = 4096  # figures kept per process: a few megabytes
-
-_kept = OrderedDict()
-_lock = threading.Lock()
+_kept = Kept(4096)  # figures kept per process: a few megabytes
 
 
 def shown(image, eager=False):
@@ -51,15 +46,4 @@ def hero(image):
 
 def figure(image, eager=False):
     """The figure of ``image`` in an article's text, rendered once per content."""
-    key = shown(image, eager)
-    with _lock:
-        html = _kept.get(key)
-        if html is not None:
-            _kept.move_to_end(key)
-            return html
-    html = render(image, eager)
-    with _lock:
-        _kept[key] = html
-        if len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    return html
+    return _kept.get_or_render(shown(image, eager), lambda: render(image, eager))
