@@ -64,18 +64,23 @@ def forwarded_client(header, networks):
     return hops[0] if hops else None
 
 
+def apply_trusted_proxies(meta):
+    """Rewrite a request's ``META`` (its WSGI environ) as the proxy rules say: from a trusted
+    proxy, the client's address into REMOTE_ADDR; from anyone else, no forwarding headers."""
+    networks = trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    if is_trusted(meta.get("REMOTE_ADDR"), networks):
+        client = forwarded_client(meta.get("HTTP_X_FORWARDED_FOR", ""), networks)
+        if client:
+            meta["REMOTE_ADDR"] = client
+    else:
+        for header in FORWARDING_HEADERS:
+            meta.pop(header, None)
+
+
 class TrustedProxyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        networks = trusted_networks(tuple(settings.TRUSTED_PROXIES))
-        meta = request.META
-        if is_trusted(meta.get("REMOTE_ADDR"), networks):
-            client = forwarded_client(meta.get("HTTP_X_FORWARDED_FOR", ""), networks)
-            if client:
-                meta["REMOTE_ADDR"] = client
-        else:
-            for header in FORWARDING_HEADERS:
-                meta.pop(header, None)
+        apply_trusted_proxies(request.META)
         return self.get_response(request)

@@ -28,6 +28,7 @@ and a token store that cannot be read (the database) means the page is served un
 HEAD answers, cached or not, carry the GET's headers and no body.
 """
 
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -100,6 +101,84 @@ def database_reachable():
     return True
 
 
+def is_active(request):
+    """Whether the page cache takes part in ``request`` at all."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.PAGE_CACHE
+        and not isinstance(caches["default"], DummyCache)
+    )
+
+
+@dataclasses.dataclass
+class Lookup:
+    """What the cache holds for one page key: a fresh page to answer with (``hit``), or what
+    storing the page after rendering needs (the epoch read, if any)."""
+
+    key: str
+    cache: object
+    store: object
+    hit: HttpResponse | None = None
+    epoch: str | None = None
+    unreadable: bool = False  # the tokens could not be read (DatabaseError)
+
+
+def look_up(request, url_name):
+    """Canonicalise ``request`` and look its page up; None when the page has no key."""
+    key = keys.canonicalise(request, url_name)
+    if key is None:
+        return None
+    lookup = Lookup(key, caches["default"], tokens.store())
+    try:
+        entry, lookup.epoch = lookup.store.lookup(lookup.cache, key)
+        if entry is not None and is_fresh(lookup, entry):
+            lookup.hit = serve(request, entry)
+    except DatabaseError:
+        lookup.unreadable = True
+    return lookup
+
+
+def stored_response(request):
+    """The stored page answering ``request``, or None: the whole of a hit, for the WSGI front
+    (articles/cache/front.py) that answers hits before Django's handler. Anything but a
+    fresh hit (a miss, an editor's request, unreadable tokens) is None, and the request goes
+    through Django, where the middleware below decides again with the same functions."""
+    if not is_active(request) or has_session(request):
+        return None
+    url_name = reader_url_name(request.path_info)
+    lookup = None if url_name is None else look_up(request, url_name)
+    return None if lookup is None else lookup.hit
+
+
+def is_fresh(lookup, entry):
+    content, headers, etag, modified, page_tokens, stored_epoch, expires = entry
+    now = time.time()
+    if expires <= now:
+        return False
+    epoch = lookup.epoch
+    if epoch is not None and epoch == stored_epoch:
+        return True
+    if lookup.store.read(page_tokens) != page_tokens:
+        return False
+    if epoch is not None:  # still fresh after a write elsewhere: skip this check next time
+        entry = (content, headers, etag, modified, page_tokens, epoch, expires)
+        lookup.cache.set(lookup.key, entry, timeout=max(int(expires - now), 1))
+    return True
+
+
+def serve(request, entry):
+    content, headers, etag, modified = entry[:4]
+    response = HttpResponse(content)
+    for name, value in headers:
+        response.headers[name] = value
+    response.headers["X-Page-Cache"] = "hit"
+    if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+        return get_conditional_response(
+            request, etag=etag, last_modified=modified, response=response
+        )
+    return response
+
+
 class PageCacheMiddleware:
     """Serve stored anonymous pages before the rest of the request cycle; store the misses."""
 
@@ -110,29 +189,27 @@ class PageCacheMiddleware:
         return without_body(request, self.respond(request))
 
     def respond(self, request):
-        if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE:
-            return self.get_response(request)
-        cache = caches["default"]
-        if isinstance(cache, DummyCache):
+        if not is_active(request):
             return self.get_response(request)
         url_name = reader_url_name(request.path_info)
         if has_session(request):
             return self.fresh_private(request, url_name)
-        if url_name is None:
+        lookup = None if url_name is None else look_up(request, url_name)
+        if lookup is None:
             return self.get_response(request)
-        key = keys.canonicalise(request, url_name)
-        if key is None:
-            return self.get_response(request)
-        store = tokens.store()
+        if lookup.hit is not None:
+            return lookup.hit
+        epoch = lookup.epoch
         try:
-            entry, epoch = store.lookup(cache, key)
-            if entry is not None and self.is_fresh(store, cache, key, entry, epoch):
-                return self.serve(request, entry)
-            if epoch is None:
-                epoch = store.current([tokens.EPOCH])[tokens.EPOCH]
+            if not lookup.unreadable and epoch is None:
+                epoch = lookup.store.current([tokens.EPOCH])[tokens.EPOCH]
         except DatabaseError:
-            return self.serve_stale_or_fresh(request, cache, key)
-        return self.render_and_store(request, store, cache, key, epoch, url_name)
+            lookup.unreadable = True
+        if lookup.unreadable:
+            return self.serve_stale_or_fresh(request, lookup.cache, lookup.key)
+        return self.render_and_store(
+            request, lookup.store, lookup.cache, lookup.key, epoch, url_name
+        )
 
     def serve_stale_or_fresh(self, request, cache, key):
         """The tokens cannot be read: with the database unreachable, a page stored before and
@@ -144,7 +221,7 @@ class PageCacheMiddleware:
             # so the stored page is what readers saw last. A database that answers but
             # refused this read (locked) may have just changed: render fresh then.
             logger.warning("Page cache: database unreachable; serving %s as stored", request.path)
-            return self.serve(request, entry)
+            return serve(request, entry)
         logger.exception("Page cache: tokens unreadable; serving %s uncached", request.path)
         return self.get_response(request)
 
@@ -152,32 +229,6 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if url_name is not None:
             patch_cache_control(response, private=True, no_cache=True)
-        return response
-
-    def is_fresh(self, store, cache, key, entry, epoch):
-        content, headers, etag, modified, page_tokens, stored_epoch, expires = entry
-        now = time.time()
-        if expires <= now:
-            return False
-        if epoch is not None and epoch == stored_epoch:
-            return True
-        if store.read(page_tokens) != page_tokens:
-            return False
-        if epoch is not None:  # still fresh after a write elsewhere: skip this check next time
-            entry = (content, headers, etag, modified, page_tokens, epoch, expires)
-            cache.set(key, entry, timeout=max(int(expires - now), 1))
-        return True
-
-    def serve(self, request, entry):
-        content, headers, etag, modified = entry[:4]
-        response = HttpResponse(content)
-        for name, value in headers:
-            response.headers[name] = value
-        response.headers["X-Page-Cache"] = "hit"
-        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
-            return get_conditional_response(
-                request, etag=etag, last_modified=modified, response=response
-            )
         return response
 
     def render_and_store(self, request, store, cache, key, epoch, url_name):
