@@ -45,6 +45,7 @@ def _address(value):
         return None
 
 
+@functools.lru_cache(maxsize=1024)  # bounded: one entry per client address seen lately
 def is_trusted(value, networks):
     if not value:
         return True  # a Unix socket (gunicorn --bind unix:...): only this machine can connect

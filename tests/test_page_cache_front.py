@@ -9,6 +9,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, connection
 from django.test import RequestFactory
 
+from articles.cache import tokens
 from articles.cache.front import PageCacheFront
 from articles.workflow.transitions import apply_transition
 from tests.factories import make_article, make_author
@@ -247,3 +248,50 @@ def test_a_hit_in_front_sends_django_s_request_signals_and_closes_old_connection
         connection.settings_dict["CONN_MAX_AGE"] = settings.DATABASES["default"]["CONN_MAX_AGE"]
         signals.request_started.disconnect(started)
         signals.request_finished.disconnect(finished)
+
+
+@pytest.mark.parametrize("case", ["page cache off", "the admin"])
+def test_requests_the_page_cache_cannot_answer_go_straight_to_django(apps, settings, story, case):
+    """With PAGE_CACHE=0, or for a page that is never cached, the front adds no work: the
+    request starts once (Django's own start), not twice."""
+    django, front = apps
+    url = story.get_absolute_url()
+    if case == "page cache off":
+        settings.PAGE_CACHE = False
+    else:
+        url = "/admin/login/"
+    starts = []
+
+    def started(**kwargs):
+        starts.append(kwargs["environ"]["PATH_INFO"])
+
+    signals.request_started.connect(started)
+    try:
+        status, headers, _body = answer(front, url)
+    finally:
+        signals.request_started.disconnect(started)
+    assert status == "200 OK"
+    assert header(headers, "X-Page-Cache") is None
+    assert starts == [url]
+    assert len(django.seen) == 1
+
+
+def test_a_miss_looked_up_in_front_is_not_looked_up_again(apps, any_cache, story, monkeypatch):
+    """With Redis each lookup is a round trip: the page the front found missing is rendered
+    and stored by Django without asking the cache a second time."""
+    _django, front = apps
+    lookups = []
+    for store in (tokens.CacheTokens, tokens.DatabaseTokens):
+        original = store.lookup
+
+        def counted(self, cache, key, original=original):
+            lookups.append(key)
+            return original(self, cache, key)
+
+        monkeypatch.setattr(store, "lookup", counted)
+    url = story.get_absolute_url()
+
+    assert header(answer(front, url)[1], "X-Page-Cache") == "miss"
+    assert len(lookups) == 1
+    assert header(answer(front, url)[1], "X-Page-Cache") == "hit"
+    assert len(lookups) == 2

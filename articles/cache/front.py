@@ -18,6 +18,10 @@ Django, which is the middleware listed before the page cache in ``MIDDLEWARE``:
   key, session check, freshness rules and conditional GET as the middleware, and
   ``pages.without_body`` for HEAD.
 
+Requests the page cache never answers (``PAGE_CACHE=0``, the admin, anything not a reader
+page) go to Django at once, costing the front a path lookup. A page looked up here and not
+found fresh is rendered and stored by Django without a second lookup (``pages.FRONT_MISS``).
+
 Django's ``request_started`` and ``request_finished`` signals are sent as its handler sends
 them, so database connections are checked and closed as for any request. If ``MIDDLEWARE``
 before the page cache is not the list above, the front stands aside and Django answers
@@ -30,7 +34,7 @@ import logging
 from django.conf import settings
 from django.core import signals
 from django.core.exceptions import SuspiciousOperation
-from django.core.handlers.wsgi import WSGIRequest
+from django.core.handlers.wsgi import WSGIRequest, get_path_info
 from django.middleware.security import SecurityMiddleware
 
 from articles.cache import pages
@@ -81,9 +85,13 @@ class PageCacheFront:
         return response
 
     def may_answer(self, environ):
+        """Cheap checks first: any request the page cache cannot answer goes to Django
+        at once, without paying for the front (PAGE_CACHE=0, the admin, static files)."""
         return (
             self.active
             and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+            and pages.is_enabled()
+            and pages.reader_url_name(get_path_info(environ)) is not None
             and not environ.get("PATH_INFO", "").startswith(self.static_prefix)
         )
 
@@ -96,12 +104,16 @@ class PageCacheFront:
             apply_trusted_proxies(request.META)
             if self.security.process_request(request) is not None:
                 return None  # redirected to HTTPS: Django answers
-            response = pages.stored_response(request)
+            lookup = pages.stored_response(request)
         except SuspiciousOperation:
             return None  # a disallowed host, say: Django answers 400 and logs it
         except Exception:
             logger.exception("Page cache front failed on %s; Django answers", request.path)
             return None
-        if response is None:
+        if lookup is None:
             return None
-        return pages.without_body(request, self.security.process_response(request, response))
+        if lookup.hit is None:
+            if not lookup.unreadable:  # Django renders and stores it without asking again
+                environ[pages.FRONT_MISS] = (lookup.key, lookup.epoch)
+            return None
+        return pages.without_body(request, self.security.process_response(request, lookup.hit))

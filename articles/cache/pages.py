@@ -101,13 +101,14 @@ def database_reachable():
     return True
 
 
+def is_enabled():
+    """PAGE_CACHE on and a cache that keeps things (a DummyCache turns the page cache off)."""
+    return settings.PAGE_CACHE and not isinstance(caches["default"], DummyCache)
+
+
 def is_active(request):
     """Whether the page cache takes part in ``request`` at all."""
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.PAGE_CACHE
-        and not isinstance(caches["default"], DummyCache)
-    )
+    return request.method in ("GET", "HEAD") and is_enabled()
 
 
 @dataclasses.dataclass
@@ -123,12 +124,21 @@ class Lookup:
     unreadable: bool = False  # the tokens could not be read (DatabaseError)
 
 
+# Set by the front (articles/cache/front.py) on a request it looked up and found no fresh page
+# for: (key, epoch read). A WSGI environ key, which no client header can set (theirs are HTTP_*).
+FRONT_MISS = "newsroom.page_cache.front_miss"
+
+
 def look_up(request, url_name):
     """Canonicalise ``request`` and look its page up; None when the page has no key."""
     key = keys.canonicalise(request, url_name)
     if key is None:
         return None
     lookup = Lookup(key, caches["default"], tokens.store())
+    front_miss = request.META.get(FRONT_MISS)
+    if front_miss is not None and front_miss[0] == key:
+        lookup.epoch = front_miss[1]  # looked up a moment ago in front: not asked again
+        return lookup
     try:
         entry, lookup.epoch = lookup.store.lookup(lookup.cache, key)
         if entry is not None and is_fresh(lookup, entry):
@@ -139,15 +149,14 @@ def look_up(request, url_name):
 
 
 def stored_response(request):
-    """The stored page answering ``request``, or None: the whole of a hit, for the WSGI front
-    (articles/cache/front.py) that answers hits before Django's handler. Anything but a
-    fresh hit (a miss, an editor's request, unreadable tokens) is None, and the request goes
-    through Django, where the middleware below decides again with the same functions."""
+    """The front's lookup (articles/cache/front.py, which answers hits before Django's
+    handler): None when the page cache cannot answer ``request``, else its ``Lookup``, whose
+    ``hit`` is the response when a fresh page is stored. Anything but a hit then goes through
+    Django, where the middleware below decides again with the same functions."""
     if not is_active(request) or has_session(request):
         return None
     url_name = reader_url_name(request.path_info)
-    lookup = None if url_name is None else look_up(request, url_name)
-    return None if lookup is None else lookup.hit
+    return None if url_name is None else look_up(request, url_name)
 
 
 def is_fresh(lookup, entry):
