@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # Anonymous readers' pages are answered from the shared cache here, before sessions,
     # auth or any view run (see articles/cache/pages.py); everything below runs on a miss only.
     "articles.cache.pages.PageCacheMiddleware",
+    # A request that published answers once readers' leases on the old epoch ran out.
+    "articles.cache.lease.WaitOutLeasesMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -190,6 +192,11 @@ PAGE_CACHE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_CACHE_BROWSER_MAX_AGE", "0
 # process that writes to the database runs on this machine (several machines: use Redis).
 # "off" turns it off.
 PAGE_CACHE_CHANGE_FILE = os.environ.get("PAGE_CACHE_CHANGE_FILE", "")
+# Without Redis or a change file (PostgreSQL's default), a process asks the database whether
+# anything changed at most once in this many seconds; a request or command that published
+# answers this long after its commit, so the next reader request still sees it
+# (articles/cache/lease.py). 0: ask at every cache hit, and writers never wait.
+PAGE_CACHE_LEASE = float(os.environ.get("PAGE_CACHE_LEASE", "0.1"))
 
 # Reader search ranks the newest this many matching articles and says "more than" beyond them
 # (articles/search/__init__.py); the admin's search box lists the same newest matches.

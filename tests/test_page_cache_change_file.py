@@ -2,7 +2,8 @@
 
 The change file grows at every commit that renewed page-cache tokens (articles/cache/tokens.py);
 a process reads the epoch again only when it grew. On SQLite it sits beside the database by
-default; on PostgreSQL only where ``PAGE_CACHE_CHANGE_FILE`` names one, as it does here. These
+default; on PostgreSQL only where ``PAGE_CACHE_CHANGE_FILE`` names one, as it does here (without
+one, PostgreSQL's default, a process leases the epoch: tests/test_page_cache_lease.py). These
 tests run outside a test transaction (``transactional_db``), as a server's requests do, and
 write from a separate ``manage.py`` process where the point is another process's write.
 """
@@ -106,9 +107,10 @@ def test_without_the_change_file_every_hit_reads_the_epoch(
     assert client.get(url).status_code == 404
 
 
-def manage_in_another_process(*args):
-    """``manage.py`` in a process of its own, on this test's database."""
+def manage_in_another_process(*args, **settings_env):
+    """``manage.py`` in a process of its own, on this test's database (and ``settings_env``)."""
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(settings_env)
     database = connection.settings_dict
     if connection.vendor == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{database['NAME']}"
@@ -119,15 +121,3 @@ def manage_in_another_process(*args):
         )
         env["PAGE_CACHE_CHANGE_FILE"] = settings.PAGE_CACHE_CHANGE_FILE
     manage(env, *args)
-
-
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite always has its change file")
-def test_postgresql_without_a_change_file_asks_the_database_at_every_hit(
-    client, settings, story, django_assert_num_queries
-):
-    """The default on PostgreSQL: another machine's write is seen, for one query a hit."""
-    settings.PAGE_CACHE_CHANGE_FILE = ""
-    url = story.get_absolute_url()
-    cached(client, url)
-    with django_assert_num_queries(1):
-        assert client.get(url)["X-Page-Cache"] == "hit"

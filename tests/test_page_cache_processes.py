@@ -2,7 +2,8 @@
 
 gunicorn serves in a process of its own, with production settings (DEBUG off) on a SQLite
 file database, once with the embedded default cache (one worker) and once with Redis (two
-worker processes). Writes arrive from separate ``manage.py`` processes: an import command,
+worker processes); and, when the suite runs on PostgreSQL, on a PostgreSQL database of its own
+with neither Redis nor a change file, where the server leases the epoch. Writes arrive from separate ``manage.py`` processes: an import command,
 an unpublish through ``apply_transition``, a live edit, and a draft created, tagged and
 submitted. Readers must see the live changes at their next request, and the draft work must
 leave the cached pages cached.
@@ -15,10 +16,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 import redis
+from django.db import connection
 
 from tests.page_cache_support import REDIS_TEST_URL, require_redis
 
@@ -138,7 +142,12 @@ def static_root(tmp_path_factory):
     return root
 
 
-@pytest.fixture(params=["embedded", "redis"])
+def drop_database(server_url, database):
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as postgres:
+        postgres.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["embedded", "redis", "postgresql"])
 def site(request, tmp_path, static_root):
     if not GUNICORN.exists():
         pytest.skip(f"gunicorn is not installed next to {sys.executable}")
@@ -159,6 +168,18 @@ def site(request, tmp_path, static_root):
         require_redis()
         redis.Redis.from_url(REDIS_TEST_URL).flushdb()
         env.update(REDIS_URL=REDIS_TEST_URL, WEB_CONCURRENCY="2")
+    if request.param == "postgresql":
+        # No Redis, no change file: the server leases the epoch. Long leases (writers then
+        # wait 4.4 s) show that a command answers only once the server's lease ran out.
+        if connection.vendor != "postgresql":
+            pytest.skip("run with the suite on PostgreSQL")
+        database = f"page_cache_processes_{uuid.uuid4().hex[:8]}"
+        admin = connection.settings_dict
+        server_url = f"postgres://{admin['USER']}@{admin['HOST']}:{admin['PORT']}"
+        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as postgres:
+            postgres.execute(f'CREATE DATABASE "{database}"')
+        request.addfinalizer(lambda: drop_database(server_url, database))
+        env.update(DATABASE_URL=f"{server_url}/{database}", PAGE_CACHE_LEASE="4")
     site = Site(env)
     site.tmp = tmp_path
     site.manage("migrate", "--noinput", "-v", "0")

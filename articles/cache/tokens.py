@@ -22,7 +22,9 @@ second machine) the tokens must live somewhere they all share:
   differs from what it saw at its last read. A stat costs a few microseconds, where the query
   cost about what the rest of a hit does. SQLite means one machine, so every process sees the
   file. PostgreSQL may serve several machines, which would not see each other's file, so
-  there the query stays unless ``PAGE_CACHE_CHANGE_FILE`` names a file (one machine only).
+  there the query stays unless ``PAGE_CACHE_CHANGE_FILE`` names a file (one machine only);
+  a process asks it at most once per short lease, which writers wait out before answering
+  (articles/cache/lease.py).
 
 ``EPOCH`` changes with every write: a hit whose stored epoch is still current is fresh with
 a single read, however many dependencies the page has.
@@ -40,6 +42,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from articles.cache import lease
 from articles.cache.backends import DegradingRedisCache
 from articles.models import Article, Correction, PageToken
 
@@ -110,9 +113,13 @@ class DatabaseTokens:
         """The current epoch: from the database, or, on SQLite while the change file says no
         token was renewed since this process last read it, as read then."""
         changes = ChangeFile.of(connection)
-        if changes is None or connection.in_atomic_block:
+        if connection.in_atomic_block:
             # Inside a transaction the epoch may be this transaction's own, uncommitted one,
-            # which the change file does not announce (it hears commits only).
+            # which neither the change file nor a lease knows of (they hear commits only).
+            return self.read([EPOCH])[EPOCH]
+        if changes is None:
+            if lease.is_on():  # articles/cache/lease.py
+                return lease.epoch_lease.epoch(lambda: self.read([EPOCH])[EPOCH])
             return self.read([EPOCH])[EPOCH]
         state = changes.state()
         known = changes.seen
@@ -186,6 +193,8 @@ class DatabaseTokens:
             # After the commit (at once outside a transaction; never after a rollback), and
             # before the writer's request or command ends, so the next request sees it.
             transaction.on_commit(changes.announce)
+        elif lease.is_on():
+            transaction.on_commit(lease.written)
 
 
 class ChangeFile:
