@@ -179,7 +179,12 @@ def empty_cache():
     rolled back) must never be served to the next one."""
     from django.core.cache import cache
 
+    from articles.cache import lease, tokens
+
     cache.clear()
+    # The rows behind them were rolled back without a write the lease would hear of.
+    lease.epoch_lease.drop()
+    tokens.LOCAL_PAGES.clear()
 
 
 @pytest.fixture(params=["locmem", "redis"])
@@ -187,10 +192,13 @@ def any_cache(request, settings):
     """The same behaviour with the embedded cache and with the shared Redis cache."""
     from django.core.cache import cache
 
+    from articles.cache import lease, tokens
     from tests.page_cache_support import redis_cache_settings, require_redis
 
     if request.param == "redis":
         require_redis()
         settings.CACHES = redis_cache_settings()
     cache.clear()
+    lease.epoch_lease.drop()
+    tokens.LOCAL_PAGES.clear()
     return request.param

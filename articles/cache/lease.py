@@ -2,13 +2,17 @@
 wait that keeps it exact.
 
 On PostgreSQL without a change file (articles/cache/tokens.py), every cache hit asked the
-database for the epoch: one round trip, which on the benchmark machine cost about as much as
-the whole trivial Django view it is measured against (cached pages at 0.84-0.92 of it).
+database for the epoch, and with Redis every hit fetched the page and the epoch: one round
+trip, which on the benchmark machine cost about as much as the whole trivial Django view it is
+measured against (cached pages at 0.84-0.92 of it on PostgreSQL, 0.89-0.96 with Redis).
 
-* **Readers** (``EpochLease``): a process that read the epoch keeps using it for
+* **Readers** (``EpochLease``): a process that read the epoch (from the database on
+  PostgreSQL without a change file, or from Redis) keeps using it for
   ``PAGE_CACHE_LEASE`` seconds (0.1 by default), counted from *before* the query was sent;
   hits within the lease ask the database nothing. At most one epoch query per lease per
-  process, however busy the site.
+  process, however busy the site. With Redis, a process also keeps the pages it fetched, each
+  with the epoch it was fetched under (``tokens.LOCAL_PAGES``), so a hit within the lease
+  asks Redis nothing either.
 * **Writers** (``written``, ``WaitOutLeasesMiddleware``): a request or command whose commit
   renewed page-cache tokens answers, or exits, no sooner than one lease after that commit.
   Its own process drops its lease at the commit, so it reads the new epoch at once.
@@ -51,7 +55,8 @@ class EpochLease:
             return held[0]
         asked_at = time.monotonic()
         epoch = read()
-        self._held = (epoch, asked_at + settings.PAGE_CACHE_LEASE)
+        if epoch is not None:  # None: the shared cache is down or lost it; ask again next time
+            self._held = (epoch, asked_at + settings.PAGE_CACHE_LEASE)
         return epoch
 
     def drop(self):

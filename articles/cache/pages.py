@@ -171,7 +171,7 @@ def is_fresh(lookup, entry):
         return False
     if epoch is not None:  # still fresh after a write elsewhere: skip this check next time
         entry = (content, headers, etag, modified, page_tokens, epoch, expires)
-        lookup.cache.set(lookup.key, entry, timeout=max(int(expires - now), 1))
+        lookup.store.keep(lookup.cache, lookup.key, entry, epoch, max(int(expires - now), 1))
     return True
 
 
@@ -293,7 +293,7 @@ class PageCacheMiddleware:
         )
         headers = list(response.items())
         entry = (response.content, headers, etag, int(now), page_tokens, epoch, now + timeout)
-        cache.set(key, entry, timeout=timeout)
+        store.keep(cache, key, entry, epoch, timeout)
         response.headers["X-Page-Cache"] = "miss"
         return timeout
 
