@@ -112,7 +112,7 @@ class CacheTokens:
 
     def write(self, values):
         self.cache.set_many({CACHE_PREFIX + k: v for k, v in values.items()}, timeout=None)
-        if lease.is_on():
+        if EPOCH in values and lease.is_on():
             lease.written()  # called again at the commit: the wait counts from the last
         if isinstance(self.cache, DegradingRedisCache) and self.cache.is_down():
             logger.error(
@@ -221,7 +221,7 @@ class DatabaseTokens:
             # After the commit (at once outside a transaction; never after a rollback), and
             # before the writer's request or command ends, so the next request sees it.
             transaction.on_commit(changes.announce)
-        elif lease.is_on():
+        elif EPOCH in values and lease.is_on():  # a renewal (not only NEXT_CHANGE)
             transaction.on_commit(lease.written)
 
 
@@ -332,3 +332,5 @@ def announce_after_migrate(using, **kwargs):
     changes = ChangeFile.of(connections[using])
     if changes is not None:
         changes.announce()
+    elif lease.is_on():
+        lease.written()  # the command exits once other processes' leases ran out
