@@ -40,6 +40,12 @@ def stored_pages(cache):
     return sum(1 for _ in client.scan_iter(match="*pagecache:page:*"))
 
 
+def cached(client, url):
+    """Ask twice: a miss that stores the page, then a hit."""
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
 def page(client, url, **headers):
     response = client.get(url, **headers)
     assert response.status_code in (200, 304, 404), response.status_code

@@ -20,6 +20,7 @@ from articles.cache.tokens import ChangeFile
 from articles.models import Article
 from tests.app_servers import manage
 from tests.factories import make_article
+from tests.page_cache_support import cached
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,11 +35,6 @@ def page_cache_on(settings, tmp_path):
 @pytest.fixture
 def story():
     return make_article(headline="River floods the old town", slug="river-floods")
-
-
-def cached(client, url):
-    assert client.get(url)["X-Page-Cache"] == "miss"
-    assert client.get(url)["X-Page-Cache"] == "hit"
 
 
 def test_a_hit_asks_the_database_nothing_while_nothing_was_written(
