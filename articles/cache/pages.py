@@ -18,7 +18,9 @@ showed it stops matching; nothing has to know which pages those were.
 * Keys are bounded (articles/cache/keys.py): canonical host, path and the parameters the
   view reads.
 
-A hit is answered here, before sessions, authentication, CSRF or any view run. Requests
+A hit is answered here, before sessions, authentication, CSRF or any view run (and, through
+``newsroom.wsgi.application``, before Django's handler: articles/cache/front.py, with the
+same functions; where asking for the epoch costs a round trip it is leased: lease.py). Requests
 carrying a session cookie (editors) always get a fresh page marked private. Only GET 200
 responses of the reader URLs (the ``articles`` namespace, minus previews) without cookies or
 ``private``/``no-store`` headers are stored, and never a page that loaded an article that is
