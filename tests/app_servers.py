@@ -1,6 +1,7 @@
 """Real app servers for the several-servers test: gunicorn processes with production settings,
 each in a working folder of its own, and a browser-like HTTP client that logs in to the admin."""
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -47,6 +48,28 @@ def environment(**settings):
     )
     env.update(settings)
     return env
+
+
+@contextlib.contextmanager
+def own_postgres_database(prefix):
+    """A PostgreSQL database of the test's own, on the server the suite runs on; its URL.
+    Skips unless the suite runs on PostgreSQL. Dropped afterwards."""
+    import psycopg
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("run with the suite on PostgreSQL")
+    database = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    settings = connection.settings_dict
+    server_url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as postgres:
+        postgres.execute(f'CREATE DATABASE "{database}"')
+    try:
+        yield f"{server_url}/{database}"
+    finally:
+        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as postgres:
+            postgres.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def manage(env, *args, cwd=ROOT):

@@ -9,6 +9,7 @@ submitted. Readers must see the live changes at their next request, and the draf
 leave the cached pages cached.
 """
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -16,14 +17,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 import redis
-from django.db import connection
 
+from tests.app_servers import own_postgres_database
 from tests.page_cache_support import REDIS_TEST_URL, require_redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,9 +141,10 @@ def static_root(tmp_path_factory):
     return root
 
 
-def drop_database(server_url, database):
-    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as postgres:
-        postgres.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+@pytest.fixture
+def exit_stack():
+    with contextlib.ExitStack() as stack:
+        yield stack
 
 
 @pytest.fixture(params=["embedded", "redis", "postgresql"])
@@ -171,15 +171,10 @@ def site(request, tmp_path, static_root):
     if request.param == "postgresql":
         # No Redis, no change file: the server leases the epoch. Long leases (writers then
         # wait 4.4 s) show that a command answers only once the server's lease ran out.
-        if connection.vendor != "postgresql":
-            pytest.skip("run with the suite on PostgreSQL")
-        database = f"page_cache_processes_{uuid.uuid4().hex[:8]}"
-        admin = connection.settings_dict
-        server_url = f"postgres://{admin['USER']}@{admin['HOST']}:{admin['PORT']}"
-        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as postgres:
-            postgres.execute(f'CREATE DATABASE "{database}"')
-        request.addfinalizer(lambda: drop_database(server_url, database))
-        env.update(DATABASE_URL=f"{server_url}/{database}", PAGE_CACHE_LEASE="4")
+        database_url = request.getfixturevalue("exit_stack").enter_context(
+            own_postgres_database("page_cache_processes")
+        )
+        env.update(DATABASE_URL=database_url, PAGE_CACHE_LEASE="4")
     site = Site(env)
     site.tmp = tmp_path
     site.manage("migrate", "--noinput", "-v", "0")

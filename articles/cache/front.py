@@ -14,7 +14,7 @@ Django, which is the middleware listed before the page cache in ``MIDDLEWARE``:
 * ``SecurityMiddleware``: its own ``process_request`` (a request it would redirect to HTTPS
   is left to Django) and ``process_response`` (HSTS, nosniff, referrer and opener policy);
 * ``WhiteNoiseMiddleware``: static files are never page-cache hits; their paths go to Django;
-* the page cache itself: ``pages.stored_response``, the same lookup, host check, canonical
+* the page cache itself: ``pages.look_up_in_front``, the same lookup, host check, canonical
   key, session check, freshness rules and conditional GET as the middleware, and
   ``pages.without_body`` for HEAD.
 
@@ -104,7 +104,7 @@ class PageCacheFront:
             apply_trusted_proxies(request.META)
             if self.security.process_request(request) is not None:
                 return None  # redirected to HTTPS: Django answers
-            lookup = pages.stored_response(request)
+            lookup = pages.look_up_in_front(request)
         except SuspiciousOperation:
             return None  # a disallowed host, say: Django answers 400 and logs it
         except Exception:

@@ -150,7 +150,7 @@ def look_up(request, url_name):
     return lookup
 
 
-def stored_response(request):
+def look_up_in_front(request):
     """The front's lookup (articles/cache/front.py, which answers hits before Django's
     handler): None when the page cache cannot answer ``request``, else its ``Lookup``, whose
     ``hit`` is the response when a fresh page is stored. Anything but a hit then goes through

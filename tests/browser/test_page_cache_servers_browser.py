@@ -5,62 +5,36 @@ leased epoch (articles/cache/lease.py). Each change shows at the reader's next r
 
 import time
 import urllib.request
-import uuid
 
-import psycopg
 import pytest
-from django.db import connection
 
 from tests import app_servers
+from tests.test_two_app_servers import PASSWORD, SETUP
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "page-cache-servers-pw"
-HEADLINE = "Bridge reopens after two years"
+HEADLINE = "Bridge reopens after two years"  # the article SETUP makes, in review
 LEASE = 2.0  # long, so that a publish answered before B's lease ran out would show here
-SETUP = """
-from django.contrib.auth import get_user_model
-from django.utils import timezone
-from articles.models import Article, Author, Section
-from articles.services import set_byline
-get_user_model().objects.create_superuser("chief", "chief@example.com", "PASSWORD")
-section = Section.objects.create(name="City", slug="city", position=1)
-article = Article.objects.create(
-    headline="HEADLINE", slug="bridge-reopens",
-    standfirst="Traffic flows again.", body="<p>The bridge reopened today.</p>", section=section,
-    status=Article.Status.IN_REVIEW, published_at=timezone.now(),
-)
-set_byline(article=article, authors=[Author.objects.create(name="Ann Lee", slug="ann-lee")])
-print(article.pk)
-""".replace("PASSWORD", PASSWORD).replace("HEADLINE", HEADLINE)
 
 
 @pytest.fixture
 def servers(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("run with the suite on PostgreSQL")
-    database = f"page_cache_servers_{uuid.uuid4().hex[:8]}"
-    settings = connection.settings_dict
-    server_url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
-    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as postgres:
-        postgres.execute(f'CREATE DATABASE "{database}"')
-    env = app_servers.environment(
-        SECRET_KEY="page-cache-servers-" + "s3cr3t" * 8,
-        DATABASE_URL=f"{server_url}/{database}",
-        PAGE_CACHE_LEASE=str(LEASE),
-    )
     started = []
-    try:
+    with app_servers.own_postgres_database("page_cache_servers") as database_url:
+        env = app_servers.environment(
+            SECRET_KEY="page-cache-servers-" + "s3cr3t" * 8,
+            DATABASE_URL=database_url,
+            PAGE_CACHE_LEASE=str(LEASE),
+        )
         app_servers.manage(env, "migrate", "--noinput", "-v", "0", cwd=tmp_path)
         pk = int(app_servers.manage(env, "shell", "-v", "0", "-c", SETUP).strip())
-        for name in ("a", "b"):
-            started.append(app_servers.AppServer(name, tmp_path, env).start())
-        yield (*started, pk)
-    finally:
-        for server in started:
-            server.stop()
-        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as postgres:
-            postgres.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        try:
+            for name in ("a", "b"):
+                started.append(app_servers.AppServer(name, tmp_path, env).start())
+            yield (*started, pk)
+        finally:
+            for server in started:
+                server.stop()
 
 
 def cache_state(url):
